@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+
+import PackageDescription
+
+let package = Package(
+    name: "jobkit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "JobKit", targets: ["JobKit"]),
+        .executable(name: "jobkit-bench", targets: ["jobkit-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .target(
+            name: "JobKit",
+            dependencies: [
+                "CLibPQ",
+                "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "jobkit-bench",
+            dependencies: [
+                "JobKit",
+                "CLibPQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // A small program the tests start as real OS processes (lock races, killed holders).
+        .executableTarget(
+            name: "jobkit-probe",
+            dependencies: [
+                "JobKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "JobKitTests",
+            dependencies: [
+                "JobKit",
+                "jobkit-probe",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

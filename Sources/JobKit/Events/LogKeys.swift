@@ -1,0 +1,54 @@
+import Logging
+
+/// The metadata keys of JobKit's log records: the one place they are spelled.
+///
+/// Keys carry a `jobkit.` prefix so they never clash with an application's own metadata;
+/// the JSON and text handlers print them without it (`jobkit.lock_id` becomes `lock_id`).
+/// Numbers and booleans travel as `.stringConvertible` so handlers can print them unquoted.
+public enum LogKeys {
+    /// The prefix every JobKit metadata key starts with.
+    public static let prefix = "jobkit."
+
+    /// The event name (``JobEvent``).
+    public static let event = "jobkit.event"
+    /// The job's name as the jobs file spells it.
+    public static let job = "jobkit.job"
+    /// The job's type name.
+    public static let jobType = "jobkit.job_type"
+    /// The lock id.
+    public static let lockID = "jobkit.lock_id"
+    /// A fencing token (number).
+    public static let token = "jobkit.token"
+    /// This process's owner string.
+    public static let owner = "jobkit.owner"
+    /// The owner string of the process that holds a lock.
+    public static let holder = "jobkit.holder"
+    /// The holder's fencing token (number).
+    public static let holderToken = "jobkit.holder_token"
+    /// When the holder acquired the lock (RFC 3339).
+    public static let since = "jobkit.since"
+    /// When the holder's TTL runs out (RFC 3339).
+    public static let until = "jobkit.until"
+    /// The scheduled time a run is for (RFC 3339).
+    public static let tick = "jobkit.tick"
+    /// The last tick claimed for a lock (RFC 3339).
+    public static let lastTick = "jobkit.last_tick"
+    /// How long something took, in milliseconds (number).
+    public static let durationMS = "jobkit.duration_ms"
+    /// A lock's TTL in seconds (number); absent for locks that never expire.
+    public static let ttlSeconds = "jobkit.ttl_s"
+    /// Why something happened: a short snake_case word such as `lock_held`.
+    public static let reason = "jobkit.reason"
+    /// An error's description.
+    public static let error = "jobkit.error"
+    /// Whether another holder took a lock over (boolean).
+    public static let overlapped = "jobkit.overlapped"
+    /// The owner a lock was taken over from.
+    public static let previousOwner = "jobkit.previous_owner"
+    /// The token a lock was taken over from (number).
+    public static let previousToken = "jobkit.previous_token"
+    /// When a lock's TTL ran out (RFC 3339).
+    public static let expiredAt = "jobkit.expired_at"
+    /// A store's description (never with a password).
+    public static let store = "jobkit.store"
+}

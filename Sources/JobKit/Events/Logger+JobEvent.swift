@@ -1,0 +1,45 @@
+import Foundation
+import Logging
+
+extension Logger {
+    /// Logs a structured JobKit event: sets ``LogKeys/event`` and merges `fields`.
+    public func jobEvent(
+        _ event: JobEvent,
+        level: Logger.Level,
+        _ message: @autoclosure () -> Logger.Message,
+        _ fields: Logger.Metadata = [:],
+        file: String = #fileID, function: String = #function, line: UInt = #line
+    ) {
+        var metadata = fields
+        metadata[LogKeys.event] = .string(event.rawValue)
+        log(level: level, message(), metadata: metadata, file: file, function: function, line: line)
+    }
+}
+
+extension Logger.MetadataValue {
+    /// A number that log handlers print unquoted.
+    public static func number(_ value: Int64) -> Logger.MetadataValue { .stringConvertible(value) }
+    /// A boolean that log handlers print unquoted.
+    public static func bool(_ value: Bool) -> Logger.MetadataValue { .stringConvertible(value) }
+    /// A duration in seconds, printed as a number (`1800`, `0.25`).
+    public static func seconds(_ value: Duration) -> Logger.MetadataValue {
+        let (seconds, attoseconds) = value.components
+        if attoseconds == 0 { return .stringConvertible(seconds) }
+        return .stringConvertible(value.jobKitTimeInterval)
+    }
+    /// A date as RFC 3339 with milliseconds.
+    public static func date(_ value: Date) -> Logger.MetadataValue { .string(value.jobKitTimestamp) }
+}
+
+extension Logger.Metadata {
+    /// The fields that describe a lock holder: `holder`, `holder_token`, `since`, `until`.
+    static func holderFields(_ holder: LockHolder) -> Logger.Metadata {
+        var fields: Logger.Metadata = [
+            LogKeys.holder: .string(holder.owner),
+            LogKeys.holderToken: .number(holder.token),
+            LogKeys.since: .date(holder.since),
+        ]
+        if let until = holder.until { fields[LogKeys.until] = .date(until) }
+        return fields
+    }
+}

@@ -1,0 +1,24 @@
+import Synchronization
+
+extension DBMutex {
+    private static let bootstrapped = Mutex<DBMutex?>(nil)
+
+    /// Sets the mutex that ``withDBMutex(_:ttl:tick:_:)-(_,_,_,()->R)`` and ``dbMutex(_:ttl:_:)`` use.
+    ///
+    /// Call it once at start-up, the way django-db-mutex reads its settings. Calling it again
+    /// replaces the mutex for later calls.
+    public static func bootstrap(_ mutex: DBMutex) {
+        bootstrapped.withLock { $0 = mutex }
+    }
+
+    /// The mutex set by ``bootstrap(_:)``; without one, a mutex on the store named by
+    /// `JOBKIT_DATABASE_URL`, or on the embedded default store when that is not set.
+    public static func shared() throws -> DBMutex {
+        try bootstrapped.withLock { current in
+            if let current { return current }
+            let mutex = DBMutex(store: try LockStoreURL.makeDefaultStore())
+            current = mutex
+            return mutex
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Logging
+
+/// Locks critical sections across processes and machines through a ``LockStore``.
+///
+/// A `DBMutex` is a value holding its settings: the store, the owner string other processes
+/// see, the default TTL, the heartbeat policy and a logger. Build one per store and share it.
+///
+/// ```swift
+/// let mutex = DBMutex(store: try PostgresLockStore(url: url), logger: logger)
+/// try await mutex.withLock("nightly-report") {
+///     try await buildReport()
+/// }
+/// ```
+///
+/// While the body runs, the mutex heartbeats so a holder that dies frees the lock within
+/// the heartbeat window, reports `lock.expired` the moment the TTL passes, and reports
+/// `lock.lost` if a beat finds the lease gone. The lock is not re-entrant: taking an id
+/// that this process already holds is refused like any other holder.
+public struct DBMutex: Sendable {
+    /// Where the locks live.
+    public var store: any LockStore
+    /// Who this process is, as other processes see it in ``DBMutexError``.
+    public var owner: String
+    /// The TTL used when a call does not set one.
+    public var ttl: LockTTL
+    /// How holders prove they are alive; `nil` disables heartbeats (a dead holder then keeps
+    /// its lock until the TTL passes).
+    public var heartbeat: HeartbeatPolicy?
+    /// Where lock events (`lock.recovered`, `lock.expired`, `lock.lost`, `lock.overran`) go.
+    public var logger: Logger
+
+    /// Creates a mutex.
+    ///
+    /// - Parameters:
+    ///   - store: where the locks live.
+    ///   - owner: the owner string other processes see; by default `host:pid`.
+    ///   - ttl: the default TTL; by default `DB_MUTEX_TTL_SECONDS` or 30 minutes.
+    ///   - heartbeat: the heartbeat policy; by default every 10 s with a 30 s window.
+    ///   - logger: the logger for lock events; by default one that discards everything.
+    public init(
+        store: any LockStore,
+        owner: String = LockOwner.current,
+        ttl: LockTTL = .default,
+        heartbeat: HeartbeatPolicy? = .default,
+        logger: Logger = Logger(label: "jobkit", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
+        self.store = store
+        self.owner = owner
+        self.ttl = ttl
+        self.heartbeat = heartbeat
+        self.logger = logger
+    }
+
+    // MARK: Building blocks shared by the sync and async forms
+
+    func request(_ lockID: String, ttl: LockTTL?, tick: Date?) throws -> LockRequest {
+        try LockID.validate(lockID)
+        let resolved = try (ttl ?? self.ttl).resolve()
+        return LockRequest(lockID: lockID, owner: owner, ttl: resolved, liveness: heartbeat?.window, tick: tick)
+    }
+
+    /// Acquires, reports a recovery, and starts the keeper. Blocks.
+    func hold(
+        _ request: LockRequest,
+        whenExpired: @escaping @Sendable () -> Void = {},
+        whenLost: @escaping @Sendable (LockHolder?) -> Void = { _ in }
+    ) throws -> LeaseKeeper {
+        switch try store.acquire(request) {
+        case .refused(let error):
+            throw error
+        case .acquired(let lease):
+            if let recovery = lease.recovered { reportRecovery(recovery, lease: lease) }
+            let keeper = LeaseKeeper(
+                lease: lease, store: store, policy: heartbeat, logger: logger,
+                whenExpired: whenExpired, whenLost: whenLost
+            )
+            keeper.start(ttl: request.ttl)
+            return keeper
+        }
+    }
+
+    /// What the body and the release came to.
+    struct Run<R> {
+        var lease: Lease
+        var body: Result<R, any Error>
+        var release: Result<ReleaseResult, any Error>
+        var lost: Bool
+    }
+
+    /// Turns a finished run into the caller's answer: the body's error first, then the
+    /// timeout, then a failed release. A timeout hidden behind a body error is logged.
+    func answer<R>(_ run: Run<R>) throws -> R {
+        let timeout: DBMutexTimeoutError?
+        switch run.release {
+        case .success(let outcome):
+            timeout = timeoutError(for: run.lease, outcome)
+        case .failure(let error):
+            if case .failure(let bodyError) = run.body { logReleaseFailure(error, after: bodyError, lease: run.lease) }
+            timeout = nil
+        }
+        switch run.body {
+        case .failure(let bodyError):
+            if let timeout { reportHiddenTimeout(timeout, behind: bodyError) }
+            throw bodyError
+        case .success(let value):
+            if let timeout { throw timeout }
+            if case .failure(let releaseError) = run.release { throw releaseError }
+            return value
+        }
+    }
+
+    func timeoutError(for lease: Lease, _ outcome: ReleaseResult) -> DBMutexTimeoutError? {
+        switch outcome {
+        case .released:
+            return nil
+        case .expired(let at):
+            return DBMutexTimeoutError(
+                lockID: lease.lockID, token: lease.token, expiredAt: at, ttl: lease.ttl,
+                overlapped: false, newHolder: nil
+            )
+        case .takenOver(let holder):
+            return DBMutexTimeoutError(
+                lockID: lease.lockID, token: lease.token, expiredAt: lease.expiresAt, ttl: lease.ttl,
+                overlapped: true, newHolder: holder
+            )
+        }
+    }
+
+    private func reportRecovery(_ recovery: LockRecovery, lease: Lease) {
+        logger.jobEvent(
+            .lockRecovered, level: .warning,
+            "Took lock \"\(lease.lockID)\" over from \(recovery.previous.owner) (\(recovery.reason.rawValue)).",
+            [
+                LogKeys.lockID: .string(lease.lockID),
+                LogKeys.token: .number(lease.token),
+                LogKeys.owner: .string(lease.owner),
+                LogKeys.previousOwner: .string(recovery.previous.owner),
+                LogKeys.previousToken: .number(recovery.previous.token),
+                LogKeys.reason: .string(recovery.reason.rawValue),
+            ]
+        )
+    }
+
+    private func reportHiddenTimeout(_ timeout: DBMutexTimeoutError, behind bodyError: any Error) {
+        var fields: Logger.Metadata = [
+            LogKeys.lockID: .string(timeout.lockID),
+            LogKeys.token: .number(timeout.token),
+            LogKeys.overlapped: .bool(timeout.overlapped),
+            LogKeys.error: .string("\(bodyError)"),
+        ]
+        if let ttl = timeout.ttl { fields[LogKeys.ttlSeconds] = .seconds(ttl) }
+        if let holder = timeout.newHolder { fields.merge(.holderFields(holder)) { _, new in new } }
+        logger.jobEvent(.lockOverran, level: .error, "\(timeout.description) The critical code also threw, and its error is what the caller sees.", fields)
+    }
+
+    private func logReleaseFailure(_ error: any Error, after bodyError: any Error, lease: Lease) {
+        logger.error(
+            "Releasing lock \"\(lease.lockID)\" failed after its critical code threw; the lock frees when its heartbeat window or TTL passes.",
+            metadata: [
+                LogKeys.lockID: .string(lease.lockID), LogKeys.token: .number(lease.token),
+                LogKeys.error: .string("\(error)"),
+            ]
+        )
+    }
+}

@@ -1,0 +1,150 @@
+import Dispatch
+import Logging
+import Synchronization
+
+/// Keeps a lease alive while its critical code runs: beats on the heartbeat interval, and
+/// reports `lock.expired` the moment the TTL passes and `lock.lost` when a beat finds the
+/// lease gone.
+///
+/// Its timers run on a private serial queue; ``stop()`` waits for a beat in flight, so no
+/// beat lands after the release.
+final class LeaseKeeper: Sendable {
+    private struct State {
+        var stopped = false
+        var expiredReported = false
+        var lost = false
+    }
+
+    let lease: Lease
+    private let store: any LockStore
+    private let policy: HeartbeatPolicy?
+    private let logger: Logger
+    private let whenExpired: @Sendable () -> Void
+    private let whenLost: @Sendable (LockHolder?) -> Void
+    private let queue: DispatchQueue
+    /// Dispatch sources are thread-safe objects that Swift does not mark `Sendable`.
+    private struct Timers: @unchecked Sendable { var all: [any DispatchSourceTimer] = [] }
+    private let timers = Mutex(Timers())
+    private let state = Mutex(State())
+
+    init(
+        lease: Lease, store: any LockStore, policy: HeartbeatPolicy?, logger: Logger,
+        whenExpired: @escaping @Sendable () -> Void, whenLost: @escaping @Sendable (LockHolder?) -> Void
+    ) {
+        self.lease = lease
+        self.store = store
+        self.policy = policy
+        self.logger = logger
+        self.whenExpired = whenExpired
+        self.whenLost = whenLost
+        self.queue = DispatchQueue(label: "jobkit.lease.\(lease.lockID)")
+    }
+
+    /// Whether a beat found the lease gone.
+    var isLost: Bool { state.withLock { $0.lost } }
+
+    /// Starts the timers. `ttl` is the lease's TTL as granted; the expiry timer counts it
+    /// from now, which is at most one round trip after the store's own acquisition time.
+    func start(ttl: Duration?) {
+        var started: [any DispatchSourceTimer] = []
+        if let policy {
+            let beat = DispatchSource.makeTimerSource(queue: queue)
+            let interval = DispatchTimeInterval.nanoseconds(Int(policy.interval.jobKitMicroseconds * 1000))
+            beat.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
+            beat.setEventHandler { [weak self] in self?.beat(window: policy.window) }
+            started.append(beat)
+        }
+        if let ttl {
+            let expiry = DispatchSource.makeTimerSource(queue: queue)
+            expiry.schedule(
+                wallDeadline: .now() + .nanoseconds(Int(ttl.jobKitMicroseconds * 1000)),
+                leeway: .milliseconds(1)
+            )
+            expiry.setEventHandler { [weak self] in self?.reportExpired() }
+            started.append(expiry)
+        }
+        timers.withLock { $0.all = started }
+        for timer in started { timer.resume() }
+    }
+
+    /// Stops the timers and waits for a beat in flight. Blocks; call off the cooperative pool.
+    func stop() {
+        cancelTimers()
+        queue.sync { state.withLock { $0.stopped = true } }
+    }
+
+    /// Stops the timers and waits for a beat in flight, without blocking a thread.
+    func stop() async {
+        cancelTimers()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.state.withLock { $0.stopped = true }
+                continuation.resume()
+            }
+        }
+    }
+
+    private func cancelTimers() {
+        let running = timers.withLock { timers in
+            defer { timers.all = [] }
+            return timers
+        }
+        for timer in running.all { timer.cancel() }
+    }
+
+    private func beat(window: Duration) {
+        guard state.withLock({ !$0.stopped && !$0.lost }) else { return }
+        let result: HeartbeatResult
+        do {
+            result = try store.heartbeat(lease, window: window)
+        } catch {
+            logger.warning(
+                "Heartbeat for lock \"\(lease.lockID)\" failed; retrying on the next beat.",
+                metadata: [LogKeys.lockID: .string(lease.lockID), LogKeys.error: .string("\(error)")]
+            )
+            return
+        }
+        switch result {
+        case .alive(let expired):
+            if expired { reportExpired() }
+        case .lost(let holder):
+            state.withLock { $0.lost = true }
+            cancelTimers()
+            var fields = fields()
+            if let holder { fields.merge(.holderFields(holder)) { _, new in new } }
+            logger.jobEvent(
+                .lockLost, level: .error,
+                "Lock \"\(lease.lockID)\" was lost: \(holder.map { "\($0.owner) took it over" } ?? "it was force-released").",
+                fields
+            )
+            whenLost(holder)
+        }
+    }
+
+    private func reportExpired() {
+        let first = state.withLock { state -> Bool in
+            guard !state.stopped, !state.expiredReported else { return false }
+            state.expiredReported = true
+            return true
+        }
+        guard first else { return }
+        var fields = fields()
+        if let expiresAt = lease.expiresAt { fields[LogKeys.expiredAt] = .date(expiresAt) }
+        logger.jobEvent(
+            .lockExpired, level: .warning,
+            "The TTL of lock \"\(lease.lockID)\" ran out while its holder is still running; another process may take it over.",
+            fields
+        )
+        whenExpired()
+    }
+
+    private func fields() -> Logger.Metadata {
+        var fields: Logger.Metadata = [
+            LogKeys.lockID: .string(lease.lockID),
+            LogKeys.token: .number(lease.token),
+            LogKeys.owner: .string(lease.owner),
+        ]
+        if let ttl = lease.ttl { fields[LogKeys.ttlSeconds] = .seconds(ttl) }
+        return fields
+    }
+}

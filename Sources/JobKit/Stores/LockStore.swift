@@ -1,0 +1,148 @@
+import Foundation
+
+/// A database that keeps one row per lock, under the lock contract of JobKit.
+///
+/// Every store keeps the same contract, checked by one conformance suite:
+/// - All time arithmetic happens on the store's own clock (the database server's), never
+///   the application's.
+/// - ``acquire(_:)`` succeeds when the row is absent, released, past its TTL deadline, or
+///   past its liveness deadline, and returns a lease whose fencing token is strictly greater
+///   than every earlier token for that id. A request for a tick not newer than the last
+///   claimed tick is refused as already ran, before the holder is considered.
+/// - ``heartbeat(_:window:)`` extends the liveness deadline of a lease that still holds.
+/// - ``release(_:)`` matches on the token and says whether the TTL passed before the release,
+///   and whether another holder took over meanwhile.
+///
+/// The requirements **block the calling thread** while they talk to the database.
+/// ``DBMutex`` calls them from its own dispatch queues, never from Swift's cooperative thread
+/// pool; code calling a store directly from `async` code should do the same.
+public protocol LockStore: Sendable, CustomStringConvertible {
+    /// Creates or updates the schema. Idempotent, and safe to run from several processes at once.
+    func migrate() throws
+
+    /// Tries to take a lock, in one round trip.
+    func acquire(_ request: LockRequest) throws -> AcquireResult
+
+    /// Extends the liveness deadline of `lease` to `window` from the store's current time.
+    func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult
+
+    /// Releases `lease`, in one round trip, matching on its token.
+    func release(_ lease: Lease) throws -> ReleaseResult
+
+    /// Every lock row the store keeps, ordered by lock id, with its state now.
+    func locks() throws -> [LockState]
+
+    /// Releases a lock whoever holds it. Returns `false` when it was not held.
+    ///
+    /// The holder is not told; it finds out on its next heartbeat or at release, and a new
+    /// holder may start at once, so an overlap can follow. For operators clearing a lock
+    /// left by a machine known to be gone.
+    func forceRelease(_ lockID: String) throws -> Bool
+}
+
+/// What ``LockStore/acquire(_:)`` is asked for.
+public struct LockRequest: Sendable, Hashable {
+    /// The lock id; see ``LockID`` for the rules.
+    public var lockID: String
+    /// Who is asking, as other processes will see it.
+    public var owner: String
+    /// The TTL; `nil` for a lock that never expires.
+    public var ttl: Duration?
+    /// The liveness window; `nil` when the holder will not heartbeat.
+    public var liveness: Duration?
+    /// The scheduled tick this run is for, if any; see the once-per-tick rule on ``LockStore``.
+    public var tick: Date?
+
+    /// Creates a request.
+    public init(lockID: String, owner: String, ttl: Duration?, liveness: Duration?, tick: Date? = nil) {
+        self.lockID = lockID
+        self.owner = owner
+        self.ttl = ttl
+        self.liveness = liveness
+        self.tick = tick
+    }
+}
+
+/// The answer to ``LockStore/acquire(_:)``.
+public enum AcquireResult: Sendable, Hashable {
+    /// The lock is now held by the caller.
+    case acquired(Lease)
+    /// The lock was refused; the error says why.
+    case refused(DBMutexError)
+}
+
+/// The answer to ``LockStore/heartbeat(_:window:)``.
+public enum HeartbeatResult: Sendable, Hashable {
+    /// The lease still holds. `expired` is `true` once its TTL has passed (the lease can
+    /// now be taken over at any moment).
+    case alive(expired: Bool)
+    /// The lease no longer holds: it was taken over (`holder` is the new holder) or
+    /// force-released (`holder` is `nil`).
+    case lost(holder: LockHolder?)
+}
+
+/// The answer to ``LockStore/release(_:)``.
+public enum ReleaseResult: Sendable, Hashable {
+    /// Released within the TTL.
+    case released
+    /// Released, but the TTL had passed first; nobody took over meanwhile.
+    case expired(at: Date)
+    /// Another holder took the lock over before the release: the critical sections overlapped.
+    /// `holder` is the current holder, or `nil` if it has already released too.
+    case takenOver(holder: LockHolder?)
+}
+
+/// One lock row as ``LockStore/locks()`` reports it.
+public struct LockState: Sendable, Hashable {
+    /// What the row means now, on the store's clock.
+    public enum Status: String, Sendable, Hashable {
+        /// Held, within its TTL and liveness deadline.
+        case held
+        /// Released; free to take.
+        case released
+        /// Its TTL passed before a release; free to take.
+        case expired
+        /// Its holder stopped beating; free to take.
+        case dead
+    }
+
+    /// The lock id.
+    public var lockID: String
+    /// The last acquisition's owner.
+    public var owner: String
+    /// The last acquisition's fencing token.
+    public var token: Int64
+    /// When the last acquisition happened.
+    public var acquiredAt: Date
+    /// Its TTL deadline, if any.
+    public var expiresAt: Date?
+    /// Its liveness deadline, if any.
+    public var aliveUntil: Date?
+    /// When it was released, if it was.
+    public var releasedAt: Date?
+    /// The last tick claimed for this lock, if any.
+    public var lastTick: Date?
+    /// The state at the store's current time.
+    public var status: Status
+
+    /// Creates a state row.
+    public init(
+        lockID: String, owner: String, token: Int64, acquiredAt: Date, expiresAt: Date?,
+        aliveUntil: Date?, releasedAt: Date?, lastTick: Date?, status: Status
+    ) {
+        self.lockID = lockID
+        self.owner = owner
+        self.token = token
+        self.acquiredAt = acquiredAt
+        self.expiresAt = expiresAt
+        self.aliveUntil = aliveUntil
+        self.releasedAt = releasedAt
+        self.lastTick = lastTick
+        self.status = status
+    }
+
+    /// The holder this row describes.
+    public var holder: LockHolder {
+        LockHolder(owner: owner, token: token, since: acquiredAt, until: expiresAt, aliveUntil: aliveUntil)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import CLibPQ
+
+/// One libpq connection. It is not thread-safe: ``PostgresConnectionPool`` hands it to one
+/// owner at a time, on a Dispatch thread, which is why it may cross threads at all.
+final class PostgresConnection: @unchecked Sendable {
+    private let handle: OpaquePointer
+    let target: String
+
+    private init(handle: OpaquePointer, target: String) {
+        self.handle = handle
+        self.target = target
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// Opens a connection. Blocks for at most the connect timeout in `settings`.
+    static func connect(_ settings: PostgresConnectionSettings) throws(PostgresError) -> PostgresConnection {
+        let keywords = settings.keywords
+        let values = settings.values
+        let handle: OpaquePointer? = withCStringArray(keywords) { keywordPointers in
+            withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let handle else {
+            throw PostgresError(
+                code: .connectionFailed, context: "connecting", target: settings.target,
+                message: "libpq could not allocate a connection"
+            )
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(handle))
+            PQfinish(handle)
+            throw PostgresError(
+                code: .connectionFailed, context: "connecting", target: settings.target,
+                sqlState: Self.sqlState(inConnectionMessage: message), message: message
+            )
+        }
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        return PostgresConnection(handle: handle, target: settings.target)
+    }
+
+    /// Whether the connection is unusable and must be replaced.
+    var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
+
+    /// Runs one parameterized statement (extended protocol, text format) in one round trip.
+    func query(_ sql: String, _ parameters: [String?], context: @autoclosure () -> String) throws(PostgresError) -> PostgresResult {
+        let result: OpaquePointer? = withOptionalCStringArray(parameters) { pointers in
+            PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+        }
+        return try check(result, context: context())
+    }
+
+    /// Runs a script of several statements without parameters (simple protocol). For schema only.
+    func script(_ sql: String, context: @autoclosure () -> String) throws(PostgresError) {
+        _ = try check(PQexec(handle, sql), context: context())
+    }
+
+    private func check(_ result: OpaquePointer?, context: String) throws(PostgresError) -> PostgresResult {
+        guard let result else {
+            throw PostgresError(
+                code: isBroken ? .connectionLost : .unexpectedResult, context: context, target: target,
+                message: String(cString: PQerrorMessage(handle))
+            )
+        }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+            return PostgresResult(result, context: context, target: target)
+        default:
+            let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            var message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+                ?? String(cString: PQresultErrorMessage(result))
+            if message.isEmpty { message = String(cString: PQerrorMessage(handle)) }
+            PQclear(result)
+            let lost = isBroken
+            throw PostgresError(
+                code: lost && sqlState == nil ? .connectionLost : .server, context: context, target: target,
+                sqlState: sqlState, message: message
+            )
+        }
+    }
+
+    /// libpq puts no SQLSTATE on connection failures; recognise the two a person most needs.
+    private static func sqlState(inConnectionMessage message: String) -> String? {
+        if message.contains("password authentication failed") { return "28P01" }
+        if message.contains("does not exist") && message.contains("database") { return "3D000" }
+        return nil
+    }
+}
+
+private func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let copies: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
+    defer { copies.forEach { free($0) } }
+    return copies.map { $0.map { UnsafePointer($0) } }.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+private func withOptionalCStringArray<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    let copies: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } }
+    defer { copies.forEach { free($0) } }
+    return copies.map { $0.map { UnsafePointer($0) } }.withUnsafeBufferPointer { body($0.baseAddress) }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Synchronization
+
+/// The lock store for fleets: one row per lock in PostgreSQL, reached through libpq.
+///
+/// Every rule of the lock contract runs inside the server, on its clock, in one round trip per
+/// operation (the schema installs three small PL/pgSQL functions next to the table). No
+/// session state is used (no advisory locks held across statements), so it works through
+/// PgBouncer in transaction mode.
+///
+/// The schema is created on first use, or up front with ``migrate()``. A broken connection is
+/// replaced and the call tried once more; every statement is safe to repeat: a repeated
+/// acquire at worst finds its own first attempt holding the lock and is refused, which frees
+/// itself when the heartbeat window passes.
+public final class PostgresLockStore: LockStore {
+    /// How the store connects and where it keeps its rows.
+    public struct Configuration: Sendable {
+        /// The lock table; by default `jobkit_locks`.
+        public var table: TableName = .default
+        /// The most connections the store opens at once.
+        public var maximumConnections: Int = 4
+        /// How long opening a connection may take, unless the URL sets `connect_timeout`.
+        public var connectTimeout: Duration = .seconds(5)
+        /// Whether the first operation creates the schema when it is missing.
+        public var migratesAutomatically: Bool = true
+        /// Whether a release may skip waiting for its commit to reach disk
+        /// (`synchronous_commit = off` for that one transaction). A release lost in a crash
+        /// only delays the next holder until the TTL or heartbeat window passes; acquires and
+        /// heartbeats are always durable.
+        public var relaxedRelease: Bool = true
+
+        /// The defaults.
+        public init() {}
+    }
+
+    private let pool: PostgresConnectionPool
+    private let schema: PostgresSchema
+    private let configuration: Configuration
+    private let migrated = Mutex(false)
+
+    /// Opens a store on `url` (a `postgres://` URL or a libpq keyword string). No connection is
+    /// made until the first operation.
+    ///
+    /// - Throws: ``PostgresError`` with code `invalidConnectionString` when the URL is malformed.
+    public init(url: String, configuration: Configuration = Configuration()) throws(PostgresError) {
+        let settings = try PostgresConnectionSettings(url, connectTimeout: configuration.connectTimeout)
+        self.pool = PostgresConnectionPool(settings: settings, maximumConnections: configuration.maximumConnections)
+        self.schema = PostgresSchema(table: configuration.table)
+        self.configuration = configuration
+    }
+
+    public var description: String { "\(pool.target) (table \(schema.table))" }
+
+    public func migrate() throws {
+        try pool.withConnection { (connection) throws(PostgresError) in
+            try connection.script(schema.migration, context: "creating the lock schema in \(schema.table)")
+        }
+        migrated.withLock { $0 = true }
+    }
+
+    public func acquire(_ request: LockRequest) throws -> AcquireResult {
+        try LockID.validate(request.lockID)
+        return try acquire(request, now: nil)
+    }
+
+    /// Acquires as if the server's clock read `now`: lets the conformance suite test exact TTL
+    /// boundaries on the real server.
+    @_spi(Testing)
+    public func acquire(_ request: LockRequest, now: Date?) throws -> AcquireResult {
+        let parameters: [String?] = [
+            request.lockID, request.owner,
+            request.ttl.map { String($0.jobKitMicroseconds) },
+            request.liveness.map { String($0.jobKitMicroseconds) },
+            request.tick.map { String($0.jobKitEpochMicroseconds) },
+            now.map { String($0.jobKitEpochMicroseconds) },
+        ]
+        let result = try run(schema.acquire, parameters, "acquiring lock \(String(reflecting: request.lockID))")
+        guard result.rowCount == 1 else { throw result.unexpected("acquire returned \(result.rowCount) rows") }
+        let holder = LockHolder(
+            owner: try result.requiredString(0, 2),
+            token: try result.requiredInt64(0, 1),
+            since: try Date(epochMicroseconds: result.requiredInt64(0, 3)),
+            until: try result.int64(0, 4).map(Date.init(epochMicroseconds:)),
+            aliveUntil: try result.int64(0, 5).map(Date.init(epochMicroseconds:))
+        )
+        let lastTick = try result.int64(0, 6).map(Date.init(epochMicroseconds:))
+        let reason = result.string(0, 12)
+        guard try result.bool(0, 0) == true else {
+            if reason == "already_ran", let tick = request.tick, let lastTick {
+                return .refused(DBMutexError(lockID: request.lockID, reason: .alreadyRan(tick: tick, lastTick: lastTick)))
+            }
+            return .refused(DBMutexError(lockID: request.lockID, reason: .held(by: holder)))
+        }
+        var recovery: LockRecovery?
+        if let previousOwner = result.string(0, 7), let why = reason.flatMap(LockRecovery.Reason.init(rawValue:)) {
+            let previous = LockHolder(
+                owner: previousOwner,
+                token: try result.requiredInt64(0, 8),
+                since: try Date(epochMicroseconds: result.requiredInt64(0, 9)),
+                until: try result.int64(0, 10).map(Date.init(epochMicroseconds:)),
+                aliveUntil: try result.int64(0, 11).map(Date.init(epochMicroseconds:))
+            )
+            recovery = LockRecovery(previous: previous, reason: why)
+        }
+        return .acquired(
+            Lease(
+                lockID: request.lockID, token: holder.token, owner: holder.owner, acquiredAt: holder.since,
+                expiresAt: holder.until, aliveUntil: holder.aliveUntil, tick: request.tick, recovered: recovery
+            )
+        )
+    }
+
+    public func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult {
+        let result = try run(
+            schema.heartbeat, [lease.lockID, String(lease.token), String(window.jobKitMicroseconds)],
+            "heartbeating lock \(String(reflecting: lease.lockID))"
+        )
+        guard result.rowCount == 1 else { throw result.unexpected("heartbeat returned \(result.rowCount) rows") }
+        if try result.bool(0, 0) == true {
+            return .alive(expired: try result.bool(0, 1) ?? false)
+        }
+        return .lost(holder: try Self.holder(in: result, from: 2))
+    }
+
+    public func release(_ lease: Lease) throws -> ReleaseResult {
+        let result = try run(
+            schema.release, [lease.lockID, String(lease.token), configuration.relaxedRelease ? "t" : "f"],
+            "releasing lock \(String(reflecting: lease.lockID))"
+        )
+        guard result.rowCount == 1 else { throw result.unexpected("release returned \(result.rowCount) rows") }
+        switch result.string(0, 0) {
+        case "released":
+            return .released
+        case "expired":
+            return .expired(at: try Date(epochMicroseconds: result.requiredInt64(0, 1)))
+        case "taken_over":
+            return .takenOver(holder: try Self.holder(in: result, from: 2))
+        case let other:
+            throw result.unexpected("release answered \(other ?? "NULL")")
+        }
+    }
+
+    public func locks() throws -> [LockState] {
+        let result = try run(schema.locks, [], "listing locks")
+        return try (0..<result.rowCount).map { (row) throws(PostgresError) in
+            LockState(
+                lockID: try result.requiredString(row, 0),
+                owner: try result.requiredString(row, 1),
+                token: try result.requiredInt64(row, 2),
+                acquiredAt: try Date(epochMicroseconds: result.requiredInt64(row, 3)),
+                expiresAt: try result.int64(row, 4).map(Date.init(epochMicroseconds:)),
+                aliveUntil: try result.int64(row, 5).map(Date.init(epochMicroseconds:)),
+                releasedAt: try result.int64(row, 6).map(Date.init(epochMicroseconds:)),
+                lastTick: try result.int64(row, 7).map(Date.init(epochMicroseconds:)),
+                status: LockState.Status(rawValue: try result.requiredString(row, 8)) ?? .held
+            )
+        }
+    }
+
+    public func forceRelease(_ lockID: String) throws -> Bool {
+        try LockID.validate(lockID)
+        return try run(schema.forceRelease, [lockID], "force-releasing lock \(String(reflecting: lockID))").rowCount == 1
+    }
+
+    /// Runs one statement, creating the schema first if it is missing.
+    private func run(_ sql: String, _ parameters: [String?], _ context: @autoclosure () -> String) throws(PostgresError) -> PostgresResult {
+        do {
+            return try pool.withConnection { (connection) throws(PostgresError) in
+                try connection.query(sql, parameters, context: context())
+            }
+        } catch where Self.isMissingSchema(error) && configuration.migratesAutomatically && !migrated.withLock({ $0 }) {
+            try pool.withConnection { (connection) throws(PostgresError) in
+                try connection.script(schema.migration, context: "creating the lock schema in \(schema.table)")
+            }
+            migrated.withLock { $0 = true }
+            return try pool.withConnection { (connection) throws(PostgresError) in
+                try connection.query(sql, parameters, context: context())
+            }
+        }
+    }
+
+    private static func isMissingSchema(_ error: PostgresError) -> Bool {
+        error.sqlState == "42P01" || error.sqlState == "42883"
+    }
+
+    private static func holder(in result: PostgresResult, from column: Int) throws(PostgresError) -> LockHolder? {
+        guard let owner = result.string(0, column) else { return nil }
+        return LockHolder(
+            owner: owner,
+            token: try result.requiredInt64(0, column + 1),
+            since: try Date(epochMicroseconds: result.requiredInt64(0, column + 2)),
+            until: try result.int64(0, column + 3).map(Date.init(epochMicroseconds:)),
+            aliveUntil: try result.int64(0, column + 4).map(Date.init(epochMicroseconds:))
+        )
+    }
+}
