@@ -8,7 +8,8 @@ import Synchronization
 /// session state is used (no advisory locks held across statements), so it works through
 /// PgBouncer in transaction mode.
 ///
-/// The schema is created on first use, or up front with ``migrate()``. A broken connection is
+/// The schema is created or updated on first use (unless the role lacks the rights), or up
+/// front with ``migrate()``. A broken connection is
 /// replaced and the call tried once more; every statement is safe to repeat: a repeated
 /// acquire at worst finds its own first attempt holding the lock and is refused, which frees
 /// itself when the heartbeat window passes.
@@ -48,6 +49,9 @@ public final class PostgresLockStore: LockStore {
         self.schema = PostgresSchema(table: configuration.table)
         self.configuration = configuration
     }
+
+    /// The table this store keeps its rows in.
+    public var table: TableName { schema.table }
 
     public var description: String { "\(pool.target) (table \(schema.table))" }
 
@@ -162,25 +166,28 @@ public final class PostgresLockStore: LockStore {
         return try run(schema.forceRelease, [lockID], "force-releasing lock \(String(reflecting: lockID))").rowCount == 1
     }
 
-    /// Runs one statement, creating the schema first if it is missing.
+    /// Runs one statement, bringing the schema up to date first when this store has not yet.
     private func run(_ sql: String, _ parameters: [String?], _ context: @autoclosure () -> String) throws(PostgresError) -> PostgresResult {
-        do {
-            return try pool.withConnection { (connection) throws(PostgresError) in
-                try connection.query(sql, parameters, context: context())
-            }
-        } catch where Self.isMissingSchema(error) && configuration.migratesAutomatically && !migrated.withLock({ $0 }) {
-            try pool.withConnection { (connection) throws(PostgresError) in
-                try connection.script(schema.migration, context: "creating the lock schema in \(schema.table)")
-            }
-            migrated.withLock { $0 = true }
-            return try pool.withConnection { (connection) throws(PostgresError) in
-                try connection.query(sql, parameters, context: context())
-            }
+        if configuration.migratesAutomatically && !migrated.withLock({ $0 }) {
+            try migrateOnFirstUse()
+        }
+        return try pool.withConnection { (connection) throws(PostgresError) in
+            try connection.query(sql, parameters, context: context())
         }
     }
 
-    private static func isMissingSchema(_ error: PostgresError) -> Bool {
-        error.sqlState == "42P01" || error.sqlState == "42883"
+    /// Runs the migration once per store: `CREATE … IF NOT EXISTS` and `CREATE OR REPLACE`
+    /// make it idempotent, so an upgraded JobKit brings its functions up to date on start. A
+    /// role without DDL rights (SQLSTATE 42501) uses the schema as an operator migrated it.
+    private func migrateOnFirstUse() throws(PostgresError) {
+        do {
+            try pool.withConnection { (connection) throws(PostgresError) in
+                try connection.script(schema.migration, context: "creating the lock schema in \(schema.table)")
+            }
+        } catch where error.sqlState == "42501" {
+            // Not allowed to migrate: assume `jobkit migrate` was run by someone who is.
+        }
+        migrated.withLock { $0 = true }
     }
 
     private static func holder(in result: PostgresResult, from column: Int) throws(PostgresError) -> LockHolder? {

@@ -54,6 +54,25 @@ struct PostgresSchema: Sendable {
             v_token bigint;
             v_reason text;
         BEGIN
+            -- A plain read first: a refusal (the common answer under contention) then takes no
+            -- row lock and writes nothing, so it costs no WAL flush.
+            SELECT * INTO r FROM \(t) WHERE lock_id = p_lock_id;
+            IF FOUND THEN
+                IF v_tick IS NOT NULL AND r.last_tick IS NOT NULL AND v_tick <= r.last_tick THEN
+                    v_reason := 'already_ran';
+                ELSIF r.released_at IS NULL
+                      AND (r.expires_at IS NULL OR r.expires_at > v_now)
+                      AND (r.alive_until IS NULL OR r.alive_until > v_now) THEN
+                    v_reason := 'lock_held';
+                END IF;
+                IF v_reason IS NOT NULL THEN
+                    RETURN QUERY SELECT false, r.token, r.owner, \(us("r.acquired_at")), \(us("r.expires_at")),
+                        \(us("r.alive_until")), \(us("r.last_tick")), NULL::text, NULL::bigint, NULL::bigint,
+                        NULL::bigint, NULL::bigint, v_reason;
+                    RETURN;
+                END IF;
+            END IF;
+
             INSERT INTO \(t) (lock_id, token, owner, acquired_at, expires_at, alive_until, released_at, last_tick)
             VALUES (p_lock_id, nextval('\(sequence)'), p_owner, v_now,
                     v_now + p_ttl_us * interval '1 microsecond', v_now + p_live_us * interval '1 microsecond',
@@ -67,6 +86,7 @@ struct PostgresSchema: Sendable {
                 RETURN;
             END IF;
 
+            -- It looked free (or absent but inserted concurrently): decide again under the row lock.
             SELECT * INTO r FROM \(t) WHERE lock_id = p_lock_id FOR UPDATE;
             v_now := coalesce(\(ts("p_now_us")), clock_timestamp());
 
