@@ -11,19 +11,47 @@ extension Date {
     /// The date as RFC 3339 in UTC with milliseconds, e.g. `2026-11-23T09:15:00.250Z`.
     ///
     /// Written by hand rather than through a formatter: it is on the hot path of every log line.
+    /// Sub-millisecond parts are truncated, never rounded up into the next millisecond.
     public var jobKitTimestamp: String {
-        let totalMilliseconds = (timeIntervalSince1970 * 1000).rounded(.down)
-        var seconds = time_t(Int64((totalMilliseconds / 1000).rounded(.down)))
-        let milliseconds = Int(totalMilliseconds - Double(seconds) * 1000)
+        // A `Date` keeps seconds since 2001 in a `Double`, so `…00.002` can read back as
+        // `…00.0019999`: truncating that straight to milliseconds printed `.001`. Rounding to
+        // whole microseconds first absorbs the representation error; truncation happens after.
+        let microseconds = Int64((timeIntervalSince1970 * 1_000_000).rounded())
+        let totalMilliseconds = Self.floorDivide(microseconds, 1000)
+        let wholeSeconds = Self.floorDivide(totalMilliseconds, 1000)
+        let milliseconds = Int32(totalMilliseconds - wholeSeconds * 1000)
+        var seconds = time_t(wholeSeconds)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func append(_ value: Int32, width: Int) {
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            let digits = String(value.magnitude).utf8
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, width - digits.count)))
+            bytes.append(contentsOf: digits)
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
-            + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
-            + ".\(pad(Int32(milliseconds), 3))Z"
+        append(parts.tm_year + 1900, width: 4)
+        bytes.append(UInt8(ascii: "-"))
+        append(parts.tm_mon + 1, width: 2)
+        bytes.append(UInt8(ascii: "-"))
+        append(parts.tm_mday, width: 2)
+        bytes.append(UInt8(ascii: "T"))
+        append(parts.tm_hour, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        append(parts.tm_min, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        append(parts.tm_sec, width: 2)
+        bytes.append(UInt8(ascii: "."))
+        append(milliseconds, width: 3)
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Division rounding toward negative infinity, so dates before 1970 split correctly.
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        let quotient = value / divisor
+        return (value % divisor < 0) ? quotient - 1 : quotient
     }
 }
 
