@@ -111,12 +111,14 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         return Int64(seconds)
     }
 
+    /// Whether two expressions match the same times, whatever their spelling.
     public static func == (lhs: CronExpression, rhs: CronExpression) -> Bool {
         lhs.minutes == rhs.minutes && lhs.hours == rhs.hours && lhs.daysOfMonth == rhs.daysOfMonth
             && lhs.months == rhs.months && lhs.daysOfWeek == rhs.daysOfWeek
             && lhs.dayOfMonthIsStar == rhs.dayOfMonthIsStar && lhs.dayOfWeekIsStar == rhs.dayOfWeekIsStar
     }
 
+    /// Hashes the times the expression matches, consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(minutes)
         hasher.combine(hours)

@@ -45,6 +45,7 @@ public struct CronExpressionError: Error, Sendable, Hashable, CustomStringConver
         self.namesHint = field.namesHint
     }
 
+    /// The message: `cron "<expression>": <what is wrong>.`
     public var description: String {
         "cron \"\(expression)\": \(reason)."
     }

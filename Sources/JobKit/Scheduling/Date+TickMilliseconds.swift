@@ -4,9 +4,9 @@ import Foundation
 ///
 /// A `Date` is a `Double` of seconds since 2001 and cannot hold every millisecond exactly, so
 /// ticks are computed as `Int64` milliseconds and turned into a `Date` by a single fixed
-/// formula, ``Foundation/Date/init(tickMilliseconds:)``: IEEE 754 arithmetic is the same on
+/// formula, `Date(tickMilliseconds:)`: IEEE 754 arithmetic is the same on
 /// every machine, so the same tick is the same `Date`, bit for bit, everywhere. The way back,
-/// ``Foundation/Date/tickMillisecondsFloor``, is exact for those dates.
+/// `tickMillisecondsFloor`, is exact for those dates.
 extension Date {
     /// The date of the tick `milliseconds` after the Unix epoch.
     init(tickMilliseconds milliseconds: Int64) {

@@ -36,6 +36,7 @@ public struct DurationTextError: Error, Sendable, Hashable, CustomStringConverti
         self.code = code
     }
 
+    /// The message: `"<value>" is not a duration: <what is wrong>.`
     public var description: String {
         let shown = valueIsText ? "\"\(value)\"" : value
         return "\(shown) is not a duration: \(reason)."

@@ -9,6 +9,7 @@ public struct ScheduleError: Error, Sendable, Hashable, CustomStringConvertible 
         self.interval = interval
     }
 
+    /// The message, naming the interval and what it must be.
     public var description: String {
         let reason =
             interval < .milliseconds(1)

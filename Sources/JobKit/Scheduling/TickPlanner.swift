@@ -45,8 +45,10 @@ public struct TickPlanner: Sendable, Hashable {
             return TickPlan(run: nil, coalesced: 0, misfired: nil, nextTick: nil, lastHandled: lastHandled ?? now)
         }
         guard let lastHandled, let lastMS = lastHandled.tickMillisecondsFloor else {
+            // At start (or with a `lastHandled` that is not a usable date): everything up to
+            // now counts as handled.
             let next = schedule.nextTick(afterMilliseconds: nowMS).map { Date(tickMilliseconds: $0) }
-            return TickPlan(run: nil, coalesced: 0, misfired: nil, nextTick: next, lastHandled: lastHandled ?? now)
+            return TickPlan(run: nil, coalesced: 0, misfired: nil, nextTick: next, lastHandled: now)
         }
         let next = schedule.nextTick(afterMilliseconds: max(nowMS, lastMS)).map { Date(tickMilliseconds: $0) }
         guard let latest = schedule.lastTick(atOrBeforeMilliseconds: nowMS, afterMilliseconds: lastMS) else {

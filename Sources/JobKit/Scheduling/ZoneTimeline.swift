@@ -22,7 +22,7 @@ struct ZoneTimeline {
 
     let zone: TimeZone
 
-    /// How far back ``segment(containing:)`` looks for the transition that started it: more
+    /// How far back `segment(containing:)` looks for the transition that started it: more
     /// than the largest jump of a wall clock (a day, as Samoa's in 2011), so a repeated stretch
     /// of wall time is always recognised.
     static let lookback: Int64 = 2 * 86_400
@@ -33,11 +33,17 @@ struct ZoneTimeline {
 
     /// The first instant after `second` whose offset differs from the one before it.
     func nextTransition(after second: Int64) -> Int64? {
-        guard
-            let date = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(second)))
-        else { return nil }
-        var transition = Int64(date.timeIntervalSince1970.rounded(.up))
-        guard transition > second else { return nil }
+        var transition = second
+        var asked = second
+        // The API answers strictly after its argument; should it ever answer `second` itself
+        // (sub-second rounding), ask again from one second on rather than stop.
+        while transition <= second {
+            guard
+                let date = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(asked)))
+            else { return nil }
+            transition = Int64(date.timeIntervalSince1970.rounded(.up))
+            asked += 1
+        }
         let before = offset(at: second)
         if offset(at: transition - 1) != before {
             // A change the API skipped: find the first instant with another offset.

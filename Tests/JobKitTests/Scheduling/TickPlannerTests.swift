@@ -23,6 +23,14 @@ import Testing
         }
     }
 
+    @Test func anUnusableLastHandledCountsAsStart() {
+        let planner = planner(every: .seconds(60), grace: .seconds(30))
+        let plan = planner.plan(lastHandled: Date(timeIntervalSince1970: .nan), now: Self.t0 + 10)
+        #expect(plan.run == nil)
+        #expect(plan.nextTick == Self.t0 + 60)
+        #expect(plan.lastHandled == Self.t0 + 10)
+    }
+
     @Test func onTimeFireRunsThatTick() {
         let planner = planner(every: .seconds(60), grace: .seconds(30))
         // The timer for t0+60 fires 50 ms late.
