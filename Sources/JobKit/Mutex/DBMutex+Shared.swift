@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 extension DBMutex {
@@ -12,11 +13,12 @@ extension DBMutex {
     }
 
     /// The mutex set by ``bootstrap(_:)``; without one, a mutex on the store named by
-    /// `JOBKIT_DATABASE_URL`, or on the embedded default store when that is not set.
+    /// `JOBKIT_DATABASE_URL`, or on the embedded default store when that is not set, logging
+    /// through swift-log's global system under the label `jobkit`.
     public static func shared() throws -> DBMutex {
         try bootstrapped.withLock { current in
             if let current { return current }
-            let mutex = DBMutex(store: try LockStoreURL.makeDefaultStore())
+            let mutex = DBMutex(store: try LockStoreURL.makeDefaultStore(), logger: Logger(label: "jobkit"))
             current = mutex
             return mutex
         }

@@ -37,13 +37,15 @@ public struct DBMutex: Sendable {
     ///   - owner: the owner string other processes see; by default `host:pid`.
     ///   - ttl: the default TTL; by default `DB_MUTEX_TTL_SECONDS` or 30 minutes.
     ///   - heartbeat: the heartbeat policy; by default every 10 s with a 30 s window.
-    ///   - logger: the logger for lock events; by default one that discards everything.
+    ///   - logger: the logger for lock events (`lock.recovered`, `lock.expired`, `lock.lost`,
+    ///     `lock.overran`). Required: these are the overlap alerts, and a default that
+    ///     discards them would hide exactly what on-call needs.
     public init(
         store: any LockStore,
         owner: String = LockOwner.current,
         ttl: LockTTL = .default,
         heartbeat: HeartbeatPolicy? = .default,
-        logger: Logger = Logger(label: "jobkit", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger
     ) {
         self.store = store
         self.owner = owner
