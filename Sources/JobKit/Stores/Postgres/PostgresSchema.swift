@@ -73,17 +73,19 @@ struct PostgresSchema: Sendable {
                 END IF;
             END IF;
 
-            INSERT INTO \(t) (lock_id, token, owner, acquired_at, expires_at, alive_until, released_at, last_tick)
-            VALUES (p_lock_id, nextval('\(sequence)'), p_owner, v_now,
-                    v_now + p_ttl_us * interval '1 microsecond', v_now + p_live_us * interval '1 microsecond',
-                    NULL, v_tick)
-            ON CONFLICT (lock_id) DO NOTHING
-            RETURNING token INTO v_token;
-            IF v_token IS NOT NULL THEN
-                RETURN QUERY SELECT true, v_token, p_owner, \(us("v_now")),
-                    \(us("v_now + p_ttl_us * interval '1 microsecond'")), \(us("v_now + p_live_us * interval '1 microsecond'")),
-                    p_tick_us, NULL::text, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint, NULL::text;
-                RETURN;
+            IF NOT FOUND THEN
+                INSERT INTO \(t) (lock_id, token, owner, acquired_at, expires_at, alive_until, released_at, last_tick)
+                VALUES (p_lock_id, nextval('\(sequence)'), p_owner, v_now,
+                        v_now + p_ttl_us * interval '1 microsecond', v_now + p_live_us * interval '1 microsecond',
+                        NULL, v_tick)
+                ON CONFLICT (lock_id) DO NOTHING
+                RETURNING token INTO v_token;
+                IF v_token IS NOT NULL THEN
+                    RETURN QUERY SELECT true, v_token, p_owner, \(us("v_now")),
+                        \(us("v_now + p_ttl_us * interval '1 microsecond'")), \(us("v_now + p_live_us * interval '1 microsecond'")),
+                        p_tick_us, NULL::text, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint, NULL::text;
+                    RETURN;
+                END IF;
             END IF;
 
             -- It looked free (or absent but inserted concurrently): decide again under the row lock.
@@ -161,8 +163,23 @@ struct PostgresSchema: Sendable {
             IF p_relaxed THEN
                 PERFORM set_config('synchronous_commit', 'off', true);
             END IF;
-            SELECT * INTO r FROM \(t) WHERE lock_id = p_lock_id FOR UPDATE;
+            -- The common case in one statement: our token, not yet released.
             v_now := clock_timestamp();
+            UPDATE \(t) SET released_at = v_now
+            WHERE lock_id = p_lock_id AND token = p_token AND released_at IS NULL
+            RETURNING * INTO r;
+            IF FOUND THEN
+                IF r.expires_at IS NOT NULL AND r.expires_at <= v_now THEN
+                    RETURN QUERY SELECT 'expired'::text, \(us("r.expires_at")), NULL::text, NULL::bigint, NULL::bigint,
+                        NULL::bigint, NULL::bigint;
+                ELSE
+                    RETURN QUERY SELECT 'released'::text, NULL::bigint, NULL::text, NULL::bigint, NULL::bigint,
+                        NULL::bigint, NULL::bigint;
+                END IF;
+                RETURN;
+            END IF;
+            -- Not ours any more, or released already (a retried release, or a force-release).
+            SELECT * INTO r FROM \(t) WHERE lock_id = p_lock_id;
             IF NOT FOUND OR r.token <> p_token THEN
                 IF FOUND AND r.released_at IS NULL THEN
                     RETURN QUERY SELECT 'taken_over'::text, NULL::bigint, r.owner, r.token, \(us("r.acquired_at")),
@@ -173,10 +190,7 @@ struct PostgresSchema: Sendable {
                 END IF;
                 RETURN;
             END IF;
-            IF r.released_at IS NULL THEN
-                UPDATE \(t) SET released_at = v_now WHERE lock_id = p_lock_id;
-            END IF;
-            IF r.expires_at IS NOT NULL AND r.expires_at <= coalesce(r.released_at, v_now) THEN
+            IF r.expires_at IS NOT NULL AND r.expires_at <= r.released_at THEN
                 RETURN QUERY SELECT 'expired'::text, \(us("r.expires_at")), NULL::text, NULL::bigint, NULL::bigint,
                     NULL::bigint, NULL::bigint;
             ELSE

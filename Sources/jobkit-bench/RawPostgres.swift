@@ -1,0 +1,38 @@
+import ArgumentParser
+import CLibPQ
+import Foundation
+
+/// A bare libpq connection for the baselines: the same protocol path JobKit uses
+/// (PQexecParams, text format), with nothing of JobKit's around it.
+final class RawPostgres {
+    private let connection: OpaquePointer
+
+    init(url: String) throws {
+        guard let connection = PQconnectdb(url), PQstatus(connection) == CONNECTION_OK else {
+            throw ValidationError("raw libpq connection failed")
+        }
+        self.connection = connection
+    }
+
+    deinit { PQfinish(connection) }
+
+    /// Runs `sql` with text parameters and returns the first column of the first row.
+    @discardableResult
+    func query(_ sql: String, _ parameters: [String] = []) throws -> String? {
+        let copies = parameters.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
+        let result = pointers.withUnsafeBufferPointer { buffer in
+            PQexecParams(connection, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
+            throw ValidationError("query failed: \(String(cString: PQerrorMessage(connection)))")
+        }
+        guard PQntuples(result) > 0 else { return nil }
+        return String(cString: PQgetvalue(result, 0, 0))
+    }
+}
+
+
