@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "JobKit",
                 "jobkit-probe",
+                "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]

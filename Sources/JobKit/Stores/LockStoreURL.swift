@@ -34,7 +34,9 @@ public enum LockStoreURL {
         let trimmed = url.trimmingCharacters(in: .whitespaces)
         let lower = trimmed.lowercased()
         if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
-            return try PostgresLockStore(url: trimmed)
+            // libpq knows the schemes in lower case only.
+            let scheme = trimmed.prefix { $0 != ":" }
+            return try PostgresLockStore(url: scheme.lowercased() + trimmed.dropFirst(scheme.count))
         }
         if lower.hasPrefix("sqlite:") {
             return try SQLiteLockStore(path: sqlitePath(trimmed))

@@ -153,11 +153,15 @@ final class SQLiteConnection {
         if !isDirectory.boolValue {
             return "\"\(directory)\" is not a directory."
         }
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return "it is a directory, not a file."
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { return "it is a directory, not a file." }
+            var text = message
+            if systemError != 0 { text += " (\(String(cString: strerror(systemError))))" }
+            return text + "; check that this process may read and write the file and its directory."
         }
-        var text = message
-        if systemError != 0 { text += " (\(String(cString: strerror(systemError))))" }
-        return text + "; check that this process may read and write the file and its directory."
+        // SQLite's last errno is from its read-only retry, so ask the directory itself.
+        let reason = access(directory, W_OK) == 0 ? message : String(cString: strerror(errno))
+        return "the file does not exist and could not be created in \"\(directory)\" (\(reason)); "
+            + "check that this process may create files there."
     }
 }
