@@ -140,4 +140,46 @@ import Testing
             #expect(try await store.lock(id)?.status == .released)
         }
     }
+
+    @Test(arguments: StoreKind.all)
+    func aHeartbeatFindingTheLeaseTakenOverCallsWhenLostWithTheNewHolder(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let id = store.id("lost")
+            let mutex = store.mutex(
+                owner: "alpha", ttl: .duration(.milliseconds(300)),
+                heartbeat: HeartbeatPolicy(interval: .milliseconds(50), window: .seconds(5))
+            )
+            let lostTo = Box<LockHolder?>()
+            let taken = Box<Lease>()
+            let error = await #expect(throws: DBMutexTimeoutError.self, "the section overlapped with beta's") {
+                try await mutex.withLease(id, whenLost: { lostTo.value = $0 }) { _ in
+                    // Beats keep it alive but not past its TTL; once that passes, beta takes over.
+                    try await waitUntil("the TTL passes") { try await store.lock(id)?.status == .expired }
+                    taken.value = try await store.acquired(id, owner: "beta")
+                    try await waitUntil("the next heartbeat reports the lease lost") { lostTo.value != nil }
+                }
+            }
+            let takeover = try #require(taken.value)
+            #expect(lostTo.value??.owner == "beta")
+            #expect(lostTo.value??.token == takeover.token)
+            #expect(error?.overlapped == true)
+            #expect(error?.newHolder?.token == takeover.token)
+            #expect(try await store.lock(id)?.status == .held, "the new holder keeps the lock")
+        }
+    }
+
+    @Test(arguments: StoreKind.all)
+    func aHeartbeatFindingTheLeaseForceReleasedCallsWhenLostWithNobody(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let id = store.id("forced")
+            let mutex = store.mutex(owner: "alpha", heartbeat: HeartbeatPolicy(interval: .milliseconds(50), window: .seconds(5)))
+            let lostTo = Box<LockHolder?>()
+            try await mutex.withLease(id, whenLost: { lostTo.value = $0 }) { _ in
+                #expect(try await store.forceRelease(id))
+                try await waitUntil("the next heartbeat reports the lease lost") { lostTo.value != nil }
+            }
+            #expect(lostTo.value == .some(nil), "force-released: there is no holder to name")
+            #expect(try await store.lock(id)?.status == .released)
+        }
+    }
 }

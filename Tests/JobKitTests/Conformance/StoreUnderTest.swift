@@ -106,11 +106,21 @@ struct StoreUnderTest: Sendable {
 
 extension StoreKind {
     /// Opens a fresh store in the current test's namespace, runs `body`, and cleans up.
-    func withStore<R>(_ body: (StoreUnderTest) async throws -> R) async throws -> R {
+    ///
+    /// - Parameter migrate: whether to call ``LockStore/migrate()`` first; without it, the
+    ///   store meets its schema on first use.
+    func withStore<R>(migrate: Bool = true, _ body: (StoreUnderTest) async throws -> R) async throws -> R {
         let context = try ConformanceContext(kind: self)
         defer { context.cleanUp() }
         let subject = StoreUnderTest(store: try open(context), context: context)
-        try await subject.migrate()
+        if migrate { try await subject.migrate() }
         return try await body(subject)
+    }
+
+    /// Opens a second store on the same database and table as `subject` (a second process,
+    /// as far as the store can tell). `nil` for stores that live inside one instance.
+    func reopen(_ subject: StoreUnderTest) throws -> StoreUnderTest? {
+        guard name != "memory" else { return nil }
+        return StoreUnderTest(store: try open(subject.context), context: subject.context)
     }
 }
