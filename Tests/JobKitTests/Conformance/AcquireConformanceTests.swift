@@ -125,4 +125,18 @@ import Testing
             #expect(tokens == tokens.sorted() && Set(tokens).count == tokens.count, "tokens \(tokens) must strictly increase")
         }
     }
+
+    @Test(arguments: StoreKind.all)
+    func ownersAreKeptVerbatim(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let owners = ["host-1:4242", "it's \"me\"", #"C:\jobs\runner"#, "ünïcødé 🔒", "'; DROP TABLE x; --", ""]
+            for (index, owner) in owners.enumerated() {
+                let id = store.id("owner-\(index)")
+                let lease = try await store.acquired(id, owner: owner)
+                #expect(lease.owner == owner)
+                #expect(try await store.refusedAsHeld(id, owner: "other").owner == owner)
+                #expect(try await store.lock(id)?.owner == owner)
+            }
+        }
+    }
 }
