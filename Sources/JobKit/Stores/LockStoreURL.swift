@@ -7,7 +7,7 @@ import Foundation
 /// | `postgres://user:password@host:port/database` or `postgresql://…` | ``PostgresLockStore`` |
 /// | `sqlite:///absolute/path.sqlite` or `sqlite:/absolute/path.sqlite` | ``SQLiteLockStore`` |
 /// | `sqlite:relative/path.sqlite` (from the working directory) | ``SQLiteLockStore`` |
-/// | `memory:` | ``InMemoryLockStore`` (this process only: for tests) |
+/// | `memory:` | a new, empty ``InMemoryLockStore`` (this process only: for tests) |
 ///
 /// Schemes are case-insensitive. SQLite paths are taken verbatim: no percent-decoding, no
 /// `~` expansion, no query options. `sqlite://name` is refused rather than guessed at: in
