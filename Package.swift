@@ -53,6 +53,9 @@ let package = Package(
             dependencies: [
                 "JobKit",
                 "jobkit-probe",
+                // Raw C access for test set-up: holding an SQLite file busy, creating a PostgreSQL schema.
+                "CSQLite",
+                "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]

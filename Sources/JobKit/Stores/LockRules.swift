@@ -5,6 +5,11 @@ import Foundation
 /// (`PostgresSchema`); the conformance suite holds all of them to the same behaviour.
 ///
 /// Boundaries are inclusive: a TTL or liveness deadline that is exactly reached has passed.
+///
+/// Times are whole microseconds since the Unix epoch, like PostgreSQL's `timestamptz`: a
+/// store passes `now` through ``onMicrosecondGrid(_:)`` and the rules add durations in
+/// integer microseconds, so a deadline compares exactly with the instant it names, whatever
+/// floating-point path produced either side.
 enum LockRules {
     /// What an acquire should do with the current row.
     enum Decision: Sendable, Hashable {
@@ -12,6 +17,16 @@ enum LockRules {
         case take(recovery: LockRecovery?)
         /// Refuse with this error.
         case refuse(DBMutexError)
+    }
+
+    /// `date` rounded to the nearest microsecond: the resolution every store keeps.
+    static func onMicrosecondGrid(_ date: Date) -> Date {
+        Date(epochMicroseconds: date.jobKitEpochMicroseconds)
+    }
+
+    /// `date` plus `duration`, in integer microseconds.
+    static func adding(_ duration: Duration, to date: Date) -> Date {
+        Date(epochMicroseconds: date.jobKitEpochMicroseconds + duration.jobKitMicroseconds)
     }
 
     static func status(of row: LockRow, at now: Date) -> LockState.Status {
@@ -47,11 +62,38 @@ enum LockRules {
             owner: request.owner,
             token: token,
             acquiredAt: now,
-            expiresAt: request.ttl.map { now.addingTimeInterval($0.jobKitTimeInterval) },
-            aliveUntil: request.liveness.map { now.addingTimeInterval($0.jobKitTimeInterval) },
+            expiresAt: request.ttl.map { adding($0, to: now) },
+            aliveUntil: request.liveness.map { adding($0, to: now) },
             releasedAt: nil,
             lastTick: request.tick ?? previous?.lastTick
         )
+    }
+
+    /// A whole acquire: decides on `row`, and when the lock is taken, draws a token with
+    /// `nextToken` and returns the lease and the row to write.
+    static func acquire<E: Error>(
+        _ row: LockRow?, for request: LockRequest, at now: Date, nextToken: () throws(E) -> Int64
+    ) throws(E) -> (result: AcquireResult, write: LockRow?) {
+        switch decide(row, for: request, at: now) {
+        case .refuse(let error):
+            return (.refused(error), nil)
+        case .take(let recovery):
+            let written = acquiredRow(request, token: try nextToken(), previous: row, at: now)
+            let lease = Lease(
+                lockID: written.lockID, token: written.token, owner: written.owner, acquiredAt: written.acquiredAt,
+                expiresAt: written.expiresAt, aliveUntil: written.aliveUntil, tick: request.tick, recovered: recovery
+            )
+            return (.acquired(lease), written)
+        }
+    }
+
+    /// What force-releasing finds in `row`: whether it was unreleased, and the row to write.
+    /// Like PostgreSQL's, it releases any row not yet released, also one whose holder expired
+    /// or died.
+    static func forceRelease(_ row: LockRow?, at now: Date) -> (released: Bool, write: LockRow?) {
+        guard var row, row.releasedAt == nil else { return (false, nil) }
+        row.releasedAt = now
+        return (true, row)
     }
 
     /// What a heartbeat of `lease` finds in `row`; when alive, the row to write back.
@@ -61,7 +103,7 @@ enum LockRules {
             return (.lost(holder: holder), nil)
         }
         var updated = row
-        updated.aliveUntil = now.addingTimeInterval(window.jobKitTimeInterval)
+        updated.aliveUntil = adding(window, to: now)
         let expired = row.expiresAt.map { $0 <= now } ?? false
         return (.alive(expired: expired), updated)
     }

@@ -32,7 +32,9 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     /// Every lock row the store keeps, ordered by lock id, with its state now.
     func locks() throws -> [LockState]
 
-    /// Releases a lock whoever holds it. Returns `false` when it was not held.
+    /// Releases a lock whoever holds it. Returns `false` when it was already released or
+    /// never taken; a lock whose holder expired or stopped beating, but never released it,
+    /// is released and counts as `true`.
     ///
     /// The holder is not told; it finds out on its next heartbeat or at release, and a new
     /// holder may start at once, so an overlap can follow. For operators clearing a lock

@@ -1,0 +1,229 @@
+import Foundation
+import Synchronization
+
+/// The embedded lock store: the whole lock contract in one SQLite file that several
+/// processes **of one machine** share. The default store when no database URL is set.
+///
+/// Each operation is one `BEGIN IMMEDIATE` transaction that reads SQLite's clock and the lock
+/// row, decides by the same rules as every store, and writes the row back: processes queue on
+/// the file's write lock (waiting up to ``Configuration/busyTimeout``), so each sees the
+/// previous one's outcome. The file is in WAL mode; times are kept as INTEGER epoch
+/// microseconds, read from SQLite's clock (millisecond resolution); fencing tokens come from
+/// a counter table that only grows.
+///
+/// ## One machine only
+/// SQLite's locking relies on the file system's locks and, in WAL mode, on shared memory
+/// mapped by every process. Network file systems (NFS, SMB, most cloud volumes shared between
+/// hosts) implement these partly or not at all, so two machines sharing a file over the
+/// network can both believe they hold a lock, or corrupt the file. For a fleet, use
+/// ``PostgresLockStore``.
+///
+/// The store keeps one connection, used by one thread at a time; its methods block.
+public final class SQLiteLockStore: LockStore {
+    /// Where the store keeps its rows and how long it waits for other processes.
+    public struct Configuration: Sendable {
+        /// The lock table; by default `jobkit_locks`. SQLite has no schemas, so the name must
+        /// not be qualified.
+        public var table: TableName = .default
+        /// How long an operation waits while other connections hold the file's write lock
+        /// before it fails with ``SQLiteError/Code/busy``.
+        public var busyTimeout: Duration = .seconds(5)
+        /// Whether opening the store creates the tables when they are missing.
+        public var migratesAutomatically: Bool = true
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// The database file, as an absolute path.
+    public let path: String
+    /// The lock table.
+    public var table: TableName { schema.table }
+
+    private let schema: SQLiteSchema
+    private let connection: Mutex<SQLiteConnection>
+
+    /// Opens (creating if needed) the database file at `path`, relative to the working
+    /// directory unless absolute, and switches it to WAL mode.
+    ///
+    /// - Throws: ``SQLiteError`` naming the path: ``SQLiteError/Code/cannotOpen`` when the
+    ///   file cannot be opened for writing (missing directory, a directory, permissions),
+    ///   ``SQLiteError/Code/notADatabase`` when it is some other kind of file, and
+    ///   ``SQLiteError/Code/invalidConfiguration`` for a schema-qualified table name.
+    public init(path: String, configuration: Configuration = Configuration()) throws(SQLiteError) {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard configuration.table.schema == nil else {
+            throw SQLiteError(
+                code: .invalidConfiguration, path: absolute, context: "opening",
+                message: "the table name \"\(configuration.table)\" is schema-qualified, and SQLite has no schemas; "
+                    + "use a plain name such as \"\(configuration.table.name)\"."
+            )
+        }
+        let schema = SQLiteSchema(table: configuration.table)
+        let connection = try SQLiteConnection.open(path: absolute, busyTimeout: configuration.busyTimeout)
+        if configuration.migratesAutomatically {
+            try Self.migrate(schema, on: connection)
+        }
+        self.path = absolute
+        self.schema = schema
+        self.connection = Mutex(connection)
+    }
+
+    public var description: String { "sqlite:\(path) (table \(schema.table))" }
+
+    public func migrate() throws {
+        let schema = self.schema
+        try connection.withLock { (connection) throws(SQLiteError) in
+            try Self.migrate(schema, on: connection)
+        }
+    }
+
+    public func acquire(_ request: LockRequest) throws -> AcquireResult {
+        try acquire(request, now: nil)
+    }
+
+    /// Acquires as if SQLite's clock read `now`, like `PostgresLockStore.acquire(_:now:)`:
+    /// lets the conformance suite test exact TTL boundaries on a real file.
+    @_spi(Testing)
+    public func acquire(_ request: LockRequest, now: Date?) throws -> AcquireResult {
+        try LockID.validate(request.lockID)
+        let schema = self.schema
+        let context = "acquiring lock \(String(reflecting: request.lockID))"
+        return try connection.withLock { (connection) throws(SQLiteError) in
+            try connection.transaction(context: context) { () throws(SQLiteError) in
+                let (now, row) = try Self.read(request.lockID, now: now, schema, on: connection, context)
+                let (result, write) = try LockRules.acquire(row, for: request, at: now) { () throws(SQLiteError) in
+                    try connection.execute(schema.advanceToken, context: context)
+                    guard let token = try connection.execute(schema.currentToken, context: context).first?.first?.integer else {
+                        throw SQLiteError(
+                            code: .statementFailed, path: connection.path, context: context,
+                            message: "the token counter \(schema.tokenTable) has no row; was the table altered by hand?"
+                        )
+                    }
+                    return token
+                }
+                if let write { try Self.write(write, schema, on: connection, context) }
+                return result
+            }
+        }
+    }
+
+    public func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult {
+        let schema = self.schema
+        let context = "heartbeating lock \(String(reflecting: lease.lockID))"
+        return try connection.withLock { (connection) throws(SQLiteError) in
+            try connection.transaction(context: context) { () throws(SQLiteError) in
+                let (now, row) = try Self.read(lease.lockID, now: nil, schema, on: connection, context)
+                let (result, write) = LockRules.heartbeat(row, lease: lease, window: window, at: now)
+                if let write { try Self.write(write, schema, on: connection, context) }
+                return result
+            }
+        }
+    }
+
+    public func release(_ lease: Lease) throws -> ReleaseResult {
+        let schema = self.schema
+        let context = "releasing lock \(String(reflecting: lease.lockID))"
+        return try connection.withLock { (connection) throws(SQLiteError) in
+            try connection.transaction(context: context) { () throws(SQLiteError) in
+                let (now, row) = try Self.read(lease.lockID, now: nil, schema, on: connection, context)
+                let (result, write) = LockRules.release(row, lease: lease, at: now)
+                if let write { try Self.write(write, schema, on: connection, context) }
+                return result
+            }
+        }
+    }
+
+    public func locks() throws -> [LockState] {
+        let schema = self.schema
+        let context = "listing locks"
+        return try connection.withLock { (connection) throws(SQLiteError) in
+            // One read transaction: the rows and the time they are judged at form one snapshot.
+            try connection.transaction(immediate: false, context: context) { () throws(SQLiteError) in
+                let now = try Self.time(connection.execute(schema.now, context: context).first?.first, connection, context)
+                return try connection.execute(schema.list, context: context).map { (values) throws(SQLiteError) in
+                    try Self.row(values, from: 0, connection, context).state(at: now)
+                }
+            }
+        }
+    }
+
+    public func forceRelease(_ lockID: String) throws -> Bool {
+        try LockID.validate(lockID)
+        let schema = self.schema
+        let context = "force-releasing lock \(String(reflecting: lockID))"
+        return try connection.withLock { (connection) throws(SQLiteError) in
+            try connection.transaction(context: context) { () throws(SQLiteError) in
+                let (now, row) = try Self.read(lockID, now: nil, schema, on: connection, context)
+                let (released, write) = LockRules.forceRelease(row, at: now)
+                if let write { try Self.write(write, schema, on: connection, context) }
+                return released
+            }
+        }
+    }
+
+    // MARK: Rows
+
+    private static func migrate(_ schema: SQLiteSchema, on connection: SQLiteConnection) throws(SQLiteError) {
+        let context = "creating the lock tables \(schema.table)"
+        try connection.transaction(context: context) { () throws(SQLiteError) in
+            for statement in schema.migration {
+                try connection.execute(statement, cached: false, context: context)
+            }
+        }
+    }
+
+    /// The time to judge at (`now` when given, else SQLite's clock) and the row, if any.
+    private static func read(
+        _ lockID: String, now: Date?, _ schema: SQLiteSchema, on connection: SQLiteConnection, _ context: String
+    ) throws(SQLiteError) -> (Date, LockRow?) {
+        let override = now.map { $0.jobKitEpochMicroseconds }
+        guard let values = try connection.execute(schema.readRow, [.text(lockID), .integer(override)], context: context).first else {
+            throw unexpected("the row query returned nothing", connection, context)
+        }
+        let time = try time(values.first, connection, context)
+        guard values.count > 1, values[1] != .null else { return (time, nil) }
+        return (time, try row(values, from: 1, connection, context))
+    }
+
+    private static func write(
+        _ row: LockRow, _ schema: SQLiteSchema, on connection: SQLiteConnection, _ context: String
+    ) throws(SQLiteError) {
+        try connection.execute(
+            schema.writeRow,
+            [
+                .text(row.lockID), .text(row.owner), .integer(row.token),
+                .integer(row.acquiredAt.jobKitEpochMicroseconds),
+                .integer(row.expiresAt?.jobKitEpochMicroseconds), .integer(row.aliveUntil?.jobKitEpochMicroseconds),
+                .integer(row.releasedAt?.jobKitEpochMicroseconds), .integer(row.lastTick?.jobKitEpochMicroseconds),
+            ],
+            context: context
+        )
+    }
+
+    /// Reads the columns of ``SQLiteSchema/columns`` starting at `offset`.
+    private static func row(
+        _ values: [SQLiteValue], from offset: Int, _ connection: SQLiteConnection, _ context: String
+    ) throws(SQLiteError) -> LockRow {
+        guard values.count >= offset + 8,
+              let lockID = values[offset].text, let owner = values[offset + 1].text,
+              let token = values[offset + 2].integer, let acquiredAt = values[offset + 3].integer
+        else {
+            throw unexpected("a lock row has NULL or mistyped required columns", connection, context)
+        }
+        func date(_ index: Int) -> Date? { values[offset + index].integer.map(Date.init(epochMicroseconds:)) }
+        return LockRow(
+            lockID: lockID, owner: owner, token: token, acquiredAt: Date(epochMicroseconds: acquiredAt),
+            expiresAt: date(4), aliveUntil: date(5), releasedAt: date(6), lastTick: date(7)
+        )
+    }
+
+    private static func time(_ value: SQLiteValue?, _ connection: SQLiteConnection, _ context: String) throws(SQLiteError) -> Date {
+        guard let microseconds = value?.integer else { throw unexpected("SQLite's clock read NULL", connection, context) }
+        return Date(epochMicroseconds: microseconds)
+    }
+
+    private static func unexpected(_ detail: String, _ connection: SQLiteConnection, _ context: String) -> SQLiteError {
+        SQLiteError(code: .statementFailed, path: connection.path, context: context, message: detail)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import JobKit
+import Testing
+
+/// A PostgreSQL store whose migration failed (its schema was missing, or it lacked the
+/// privilege) must work once the cause is fixed, without a restart.
+@Suite struct PostgresMigrationRecoveryTests {
+    @Test func storeRecoversOnceAFailedMigrationsCauseIsFixed() throws {
+        guard let url = ProcessInfo.processInfo.environment["JOBKIT_TEST_DATABASE_URL"], !url.isEmpty else {
+            throw MissingTestDatabase()
+        }
+        let schema = "jk_missing_\(String(UInt32.random(in: .min ... .max), radix: 16))"
+        var configuration = PostgresLockStore.Configuration()
+        configuration.table = try TableName("\(schema).locks")
+        configuration.maximumConnections = 1
+        let store = try PostgresLockStore(url: url, configuration: configuration)
+        defer { try? PostgresTestSQL.run(url, "DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+
+        #expect(throws: PostgresError.self, "the schema does not exist yet") { try store.migrate() }
+        try PostgresTestSQL.run(url, "CREATE SCHEMA \(schema)")
+
+        withKnownIssue(
+            """
+            PostgresLockStore runs its migration as one simple-protocol script that opens with BEGIN. \
+            When a statement in it fails, the server skips the rest (COMMIT included) and leaves the \
+            session inside an aborted transaction block; the connection is not broken, so the pool \
+            hands it out again and every later statement on it fails with SQLSTATE 25P02 ("current \
+            transaction is aborted") until the process restarts. Fix in PostgresConnection.script or \
+            the pool: ROLLBACK (or drop the connection) when a script fails.
+            """
+        ) {
+            try store.migrate()
+            let request = LockRequest(lockID: "after-fix", owner: "alpha", ttl: .seconds(60), liveness: nil)
+            #expect(try store.acquire(request).lease != nil)
+        }
+    }
+}
