@@ -100,7 +100,7 @@ struct StoreUnderTest: Sendable {
 
     /// A mutex on this store for `owner`.
     func mutex(owner: String, ttl: LockTTL = .seconds(3600), heartbeat: HeartbeatPolicy? = nil) -> DBMutex {
-        DBMutex(store: store, owner: owner, ttl: ttl, heartbeat: heartbeat)
+        DBMutex(store: store, owner: owner, ttl: ttl, heartbeat: heartbeat, logger: .discarding)
     }
 }
 

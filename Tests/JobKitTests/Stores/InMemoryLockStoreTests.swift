@@ -57,8 +57,8 @@ import Testing
     @Test func dbMutexTimeoutWithoutSleeping() throws {
         let clock = ManualLockClock(start)
         let store = InMemoryLockStore(clock: clock)
-        let first = DBMutex(store: store, owner: "worker-1", ttl: .seconds(60), heartbeat: nil)
-        let second = DBMutex(store: store, owner: "worker-2", ttl: .seconds(60), heartbeat: nil)
+        let first = DBMutex(store: store, owner: "worker-1", ttl: .seconds(60), heartbeat: nil, logger: .discarding)
+        let second = DBMutex(store: store, owner: "worker-2", ttl: .seconds(60), heartbeat: nil, logger: .discarding)
 
         // Ran long, alone.
         let alone = try #require(throws: DBMutexTimeoutError.self) {

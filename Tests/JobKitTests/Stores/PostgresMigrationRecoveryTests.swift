@@ -19,19 +19,9 @@ import Testing
         #expect(throws: PostgresError.self, "the schema does not exist yet") { try store.migrate() }
         try PostgresTestSQL.run(url, "CREATE SCHEMA \(schema)")
 
-        withKnownIssue(
-            """
-            PostgresLockStore runs its migration as one simple-protocol script that opens with BEGIN. \
-            When a statement in it fails, the server skips the rest (COMMIT included) and leaves the \
-            session inside an aborted transaction block; the connection is not broken, so the pool \
-            hands it out again and every later statement on it fails with SQLSTATE 25P02 ("current \
-            transaction is aborted") until the process restarts. Fix in PostgresConnection.script or \
-            the pool: ROLLBACK (or drop the connection) when a script fails.
-            """
-        ) {
-            try store.migrate()
-            let request = LockRequest(lockID: "after-fix", owner: "alpha", ttl: .seconds(60), liveness: nil)
-            #expect(try store.acquire(request).lease != nil)
-        }
+        // A failed script must not leave the pooled connection in an aborted transaction.
+        try store.migrate()
+        let request = LockRequest(lockID: "after-fix", owner: "alpha", ttl: .seconds(60), liveness: nil)
+        #expect(try store.acquire(request).lease != nil)
     }
 }

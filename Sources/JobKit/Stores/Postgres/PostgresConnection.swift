@@ -53,8 +53,18 @@ final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs a script of several statements without parameters (simple protocol). For schema only.
+    ///
+    /// A script that fails inside its `BEGIN` leaves the session in an aborted transaction,
+    /// which would fail every later statement on this pooled connection: roll it back first.
     func script(_ sql: String, context: @autoclosure () -> String) throws(PostgresError) {
-        _ = try check(PQexec(handle, sql), context: context())
+        do {
+            _ = try check(PQexec(handle, sql), context: context())
+        } catch {
+            if !isBroken, PQtransactionStatus(handle) != PQTRANS_IDLE {
+                PQclear(PQexec(handle, "ROLLBACK"))
+            }
+            throw error
+        }
     }
 
     private func check(_ result: OpaquePointer?, context: String) throws(PostgresError) -> PostgresResult {

@@ -63,14 +63,14 @@ public final class PostgresLockStore: LockStore {
     }
 
     public func acquire(_ request: LockRequest) throws -> AcquireResult {
-        try LockID.validate(request.lockID)
-        return try acquire(request, now: nil)
+        try acquire(request, now: nil)
     }
 
     /// Acquires as if the server's clock read `now`: lets the conformance suite test exact TTL
     /// boundaries on the real server.
     @_spi(Testing)
     public func acquire(_ request: LockRequest, now: Date?) throws -> AcquireResult {
+        try LockID.validate(request.lockID)
         let parameters: [String?] = [
             request.lockID, request.owner,
             request.ttl.map { String($0.jobKitMicroseconds) },
