@@ -7,11 +7,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "JobKit", targets: ["JobKit"]),
+        .library(name: "JobKitCLI", targets: ["JobKitCLI"]),
+        .executable(name: "jobkit", targets: ["jobkit"]),
         .executable(name: "jobkit-bench", targets: ["jobkit-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -31,6 +34,21 @@ let package = Package(
                 "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The commands as a library, so users ship their own binary with their own job types.
+        .target(
+            name: "JobKitCLI",
+            dependencies: [
+                "JobKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The stock executable: the built-in job types plus JobKitCLI. Wiring only.
+        .executableTarget(
+            name: "jobkit",
+            dependencies: ["JobKitCLI"]
         ),
         .executableTarget(
             name: "jobkit-bench",
@@ -52,6 +70,8 @@ let package = Package(
             name: "JobKitTests",
             dependencies: [
                 "JobKit",
+                "JobKitCLI",
+                "jobkit",
                 "jobkit-probe",
                 // Raw C access for test set-up: holding an SQLite file busy, creating a PostgreSQL schema.
                 "CSQLite",

@@ -30,6 +30,11 @@ struct MutexBenchmark: ParsableCommand {
         let lockID = "jobkit-bench-mutex-\(ProcessInfo.processInfo.processIdentifier)"
         for _ in 0..<warmup { try mutex.withLock(lockID) {} }
         let jobkit = try rate(pairs) { try mutex.withLock(lockID) {} }
+        let request = LockRequest(lockID: lockID, owner: "jobkit-bench", ttl: .seconds(60), liveness: .seconds(30))
+        let bare = try rate(pairs) {
+            guard case .acquired(let lease) = try store.acquire(request) else { throw ValidationError("refused") }
+            _ = try store.release(lease)
+        }
 
         var advisory: Double?
         var select1: Double?
@@ -59,6 +64,7 @@ struct MutexBenchmark: ParsableCommand {
                 ("server_settings", "server settings", settings),
                 ("pairs", "pairs timed", pairs),
                 ("jobkit_pairs_per_s", "JobKit withLock pairs/s", jobkit),
+                ("store_pairs_per_s", "JobKit store acquire + release pairs/s (no heartbeat keeper)", bare),
                 ("advisory_pairs_per_s", "raw pg_try_advisory_lock + pg_advisory_unlock pairs/s", advisory),
                 ("select1_per_s", "raw SELECT 1 round trips/s", select1),
                 ("ratio_vs_advisory", "ratio JobKit / advisory", advisory.map { jobkit / $0 }),

@@ -6,14 +6,20 @@ import Synchronization
 /// reports `lock.expired` the moment the TTL passes and `lock.lost` when a beat finds the
 /// lease gone.
 ///
-/// Its timers run on a private serial queue; ``stop()`` waits for a beat in flight, so no
-/// beat lands after the release.
+/// Its timers run on one queue shared by every keeper (a source's handler never runs
+/// concurrently with itself); ``stop()`` waits only when a beat is in flight, so no beat lands
+/// after the release and a short critical section pays no thread hop.
 final class LeaseKeeper: Sendable {
     private struct State {
         var stopped = false
         var expiredReported = false
         var lost = false
+        /// Set while a beat talks to the store; `stop()` waits for it to clear.
+        var beating = false
+        var beatFinished: DispatchSemaphore?
     }
+
+    private static let timerQueue = DispatchQueue(label: "jobkit.lease-keeper", attributes: .concurrent)
 
     let lease: Lease
     private let store: any LockStore
@@ -21,7 +27,6 @@ final class LeaseKeeper: Sendable {
     private let logger: Logger
     private let whenExpired: @Sendable () -> Void
     private let whenLost: @Sendable (LockHolder?) -> Void
-    private let queue: DispatchQueue
     /// Dispatch sources are thread-safe objects that Swift does not mark `Sendable`.
     private struct Timers: @unchecked Sendable { var all: [any DispatchSourceTimer] = [] }
     private let timers = Mutex(Timers())
@@ -37,7 +42,6 @@ final class LeaseKeeper: Sendable {
         self.logger = logger
         self.whenExpired = whenExpired
         self.whenLost = whenLost
-        self.queue = DispatchQueue(label: "jobkit.lease.\(lease.lockID)")
     }
 
     /// Whether a beat found the lease gone.
@@ -48,14 +52,14 @@ final class LeaseKeeper: Sendable {
     func start(ttl: Duration?) {
         var started: [any DispatchSourceTimer] = []
         if let policy {
-            let beat = DispatchSource.makeTimerSource(queue: queue)
+            let beat = DispatchSource.makeTimerSource(queue: Self.timerQueue)
             let interval = DispatchTimeInterval.nanoseconds(Int(policy.interval.jobKitMicroseconds * 1000))
             beat.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
             beat.setEventHandler { [weak self] in self?.beat(window: policy.window) }
             started.append(beat)
         }
         if let ttl {
-            let expiry = DispatchSource.makeTimerSource(queue: queue)
+            let expiry = DispatchSource.makeTimerSource(queue: Self.timerQueue)
             expiry.schedule(
                 wallDeadline: .now() + .nanoseconds(Int(ttl.jobKitMicroseconds * 1000)),
                 leeway: .milliseconds(1)
@@ -70,17 +74,30 @@ final class LeaseKeeper: Sendable {
     /// Stops the timers and waits for a beat in flight. Blocks; call off the cooperative pool.
     func stop() {
         cancelTimers()
-        queue.sync { state.withLock { $0.stopped = true } }
+        markStopped()?.wait()
     }
 
-    /// Stops the timers and waits for a beat in flight, without blocking a thread.
+    /// Stops the timers and waits for a beat in flight, without blocking a thread of the
+    /// cooperative pool.
     func stop() async {
         cancelTimers()
+        guard let beatFinished = markStopped() else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            queue.async {
-                self.state.withLock { $0.stopped = true }
+            DispatchQueue.global().async {
+                beatFinished.wait()
                 continuation.resume()
             }
+        }
+    }
+
+    /// Marks the keeper stopped; returns a semaphore to wait on when a beat is in flight.
+    private func markStopped() -> DispatchSemaphore? {
+        state.withLock { state in
+            state.stopped = true
+            guard state.beating else { return nil }
+            let semaphore = DispatchSemaphore(value: 0)
+            state.beatFinished = semaphore
+            return semaphore
         }
     }
 
@@ -93,7 +110,20 @@ final class LeaseKeeper: Sendable {
     }
 
     private func beat(window: Duration) {
-        guard state.withLock({ !$0.stopped && !$0.lost }) else { return }
+        let go = state.withLock { state -> Bool in
+            guard !state.stopped, !state.lost else { return false }
+            state.beating = true
+            return true
+        }
+        guard go else { return }
+        defer {
+            let waiter = state.withLock { state -> DispatchSemaphore? in
+                state.beating = false
+                defer { state.beatFinished = nil }
+                return state.beatFinished
+            }
+            waiter?.signal()
+        }
         let result: HeartbeatResult
         do {
             result = try store.heartbeat(lease, window: window)

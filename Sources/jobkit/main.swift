@@ -1,0 +1,3 @@
+import JobKitCLI
+
+print("jobkit: the scheduler commands are not wired yet")
