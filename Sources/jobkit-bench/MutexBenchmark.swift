@@ -19,6 +19,13 @@ struct MutexBenchmark: ParsableCommand {
     @Option(help: "How many untimed pairs to run first, to warm connections and caches.")
     var warmup: Int = 500
 
+    @Option(help: "In how many interleaved rounds to split the pairs; figures are medians over rounds.")
+    var rounds: Int = 5
+
+    func validate() throws {
+        guard pairs >= 1, rounds >= 1 else { throw ValidationError("--pairs and --rounds must be at least 1") }
+    }
+
     func run() throws {
         let url = try options.resolvedURL()
         let store = try LockStoreURL.makeStore(url)
@@ -28,37 +35,50 @@ struct MutexBenchmark: ParsableCommand {
             logger: Logger(label: "jobkit-bench", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         let lockID = "jobkit-bench-mutex-\(ProcessInfo.processInfo.processIdentifier)"
-        for _ in 0..<warmup { try mutex.withLock(lockID) {} }
-        let jobkit = try rate(pairs) { try mutex.withLock(lockID) {} }
         let request = LockRequest(lockID: lockID, owner: "jobkit-bench", ttl: .seconds(60), liveness: .seconds(30))
-        let bare = try rate(pairs) {
-            guard case .acquired(let lease) = try store.acquire(request) else { throw ValidationError("refused") }
-            _ = try store.release(lease)
-        }
+        let raw = try options.isPostgres ? RawPostgres(url: url) : nil
+        let key = String(Int64.random(in: 1...Int64(Int32.max)))
 
-        var advisory: Double?
-        var select1: Double?
+        // Every figure is timed in each of several interleaved rounds and reported as its median
+        // round, so a burst of load elsewhere on the machine hits all figures alike.
+        var figures: [String: [Double]] = [:]
+        let perRound = max(1, pairs / rounds)
+        for round in 0...rounds {
+            let count = round == 0 ? warmup : perRound   // round 0 warms up and is discarded
+            var measured: [(String, Double)] = []
+            measured.append(("jobkit", try rate(count) { try mutex.withLock(lockID) {} }))
+            measured.append(("store", try rate(count) {
+                guard case .acquired(let lease) = try store.acquire(request) else { throw ValidationError("refused") }
+                _ = try store.release(lease)
+            }))
+            if let raw {
+                measured.append(("advisory", try rate(count) {
+                    guard try raw.query("SELECT pg_try_advisory_lock($1::bigint)", [key]) == "t" else {
+                        throw ValidationError("advisory lock refused")
+                    }
+                    try raw.query("SELECT pg_advisory_unlock($1::bigint)", [key])
+                }))
+                measured.append(("select1", try rate(count) { try raw.query("SELECT 1") }))
+            }
+            if round > 0 { for (name, value) in measured { figures[name, default: []].append(value) } }
+        }
+        func median(_ name: String) -> Double? {
+            guard let values = figures[name]?.sorted(), !values.isEmpty else { return nil }
+            return values[values.count / 2]
+        }
+        let jobkit = median("jobkit")!
+        let bare = median("store")!
+        let advisory = median("advisory")
+        let select1 = median("select1")
+        let ratios = zip(figures["jobkit"] ?? [], figures["advisory"] ?? []).map { $0 / $1 }.sorted()
         var settings = "n/a"
-        if options.isPostgres {
-            let raw = try RawPostgres(url: url)
-            let key = String(Int64.random(in: 1...Int64(Int32.max)))
-            for _ in 0..<warmup {
-                try raw.query("SELECT pg_try_advisory_lock($1::bigint)", [key])
-                try raw.query("SELECT pg_advisory_unlock($1::bigint)", [key])
-            }
-            advisory = try rate(pairs) {
-                guard try raw.query("SELECT pg_try_advisory_lock($1::bigint)", [key]) == "t" else {
-                    throw ValidationError("advisory lock refused")
-                }
-                try raw.query("SELECT pg_advisory_unlock($1::bigint)", [key])
-            }
-            select1 = try rate(pairs) { try raw.query("SELECT 1") }
+        if let raw {
             settings = "fsync=\(try raw.query("SHOW fsync") ?? "?"), "
                 + "synchronous_commit=\(try raw.query("SHOW synchronous_commit") ?? "?")"
         }
 
         let report = BenchReport(
-            title: "jobkit-bench mutex (\(pairs) pairs each)",
+            title: "jobkit-bench mutex (\(pairs) pairs per figure, \(rounds) interleaved rounds)",
             rows: [
                 ("store", "store", store.description),
                 ("server_settings", "server settings", settings),
@@ -67,7 +87,10 @@ struct MutexBenchmark: ParsableCommand {
                 ("store_pairs_per_s", "JobKit store acquire + release pairs/s (no heartbeat keeper)", bare),
                 ("advisory_pairs_per_s", "raw pg_try_advisory_lock + pg_advisory_unlock pairs/s", advisory),
                 ("select1_per_s", "raw SELECT 1 round trips/s", select1),
-                ("ratio_vs_advisory", "ratio JobKit / advisory", advisory.map { jobkit / $0 }),
+                ("ratio_vs_advisory", "ratio JobKit / advisory (medians)", advisory.map { jobkit / $0 }),
+                ("ratio_range", "ratio JobKit / advisory, lowest and highest round",
+                 ratios.isEmpty ? nil : String(format: "%.3f – %.3f", ratios.first!, ratios.last!)),
+                ("rounds", "interleaved rounds", rounds),
             ],
             notes: [
                 "A JobKit pair is a durable acquire (a write, committed) and a release (a write; "

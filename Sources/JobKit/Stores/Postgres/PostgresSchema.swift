@@ -2,8 +2,9 @@
 /// keep the lock contract on the server's clock, each answering in one round trip.
 ///
 /// Times cross the wire as microseconds since the Unix epoch (`bigint`), so no time zone or
-/// text format is involved. The functions take the row lock before deciding, so concurrent
-/// acquirers of one id queue on the row and each sees the previous one's outcome.
+/// text format is involved. An acquire reads the row without locking it (a refusal writes
+/// nothing), and takes a free row with a compare-and-swap on the version it read, so
+/// concurrent acquirers cannot both win and a decision is never made on a stale row.
 struct PostgresSchema: Sendable {
     let table: TableName
 
@@ -88,39 +89,54 @@ struct PostgresSchema: Sendable {
                 END IF;
             END IF;
 
-            -- It looked free (or absent but inserted concurrently): decide again under the row lock.
-            SELECT * INTO r FROM \(t) WHERE lock_id = p_lock_id FOR UPDATE;
-            v_now := coalesce(\(ts("p_now_us")), clock_timestamp());
+            -- The row looked free. Take it with a compare-and-swap on the exact version read, so
+            -- the decision made on that version stands; if another process changed the row in
+            -- between, read it again and decide again. No row lock is held across statements.
+            LOOP
+                IF r.lock_id IS NULL THEN
+                    -- Absent at first, but a concurrent insert won the race.
+                    SELECT * INTO r FROM \(t) WHERE lock_id = p_lock_id;
+                END IF;
+                v_now := coalesce(\(ts("p_now_us")), clock_timestamp());
+                IF v_tick IS NOT NULL AND r.last_tick IS NOT NULL AND v_tick <= r.last_tick THEN
+                    v_reason := 'already_ran';
+                ELSIF r.released_at IS NOT NULL THEN
+                    v_reason := 'released';
+                ELSIF r.expires_at IS NOT NULL AND r.expires_at <= v_now THEN
+                    v_reason := 'expired';
+                ELSIF r.alive_until IS NOT NULL AND r.alive_until <= v_now THEN
+                    v_reason := 'owner_dead';
+                ELSE
+                    v_reason := 'lock_held';
+                END IF;
 
-            IF v_tick IS NOT NULL AND r.last_tick IS NOT NULL AND v_tick <= r.last_tick THEN
-                v_reason := 'already_ran';
-            ELSIF r.released_at IS NOT NULL THEN
-                v_reason := 'released';
-            ELSIF r.expires_at IS NOT NULL AND r.expires_at <= v_now THEN
-                v_reason := 'expired';
-            ELSIF r.alive_until IS NOT NULL AND r.alive_until <= v_now THEN
-                v_reason := 'owner_dead';
-            ELSE
-                v_reason := 'lock_held';
-            END IF;
+                IF v_reason IN ('already_ran', 'lock_held') THEN
+                    RETURN QUERY SELECT false, r.token, r.owner, \(us("r.acquired_at")), \(us("r.expires_at")),
+                        \(us("r.alive_until")), \(us("r.last_tick")), NULL::text, NULL::bigint, NULL::bigint,
+                        NULL::bigint, NULL::bigint, v_reason;
+                    RETURN;
+                END IF;
 
-            IF v_reason IN ('already_ran', 'lock_held') THEN
-                RETURN QUERY SELECT false, r.token, r.owner, \(us("r.acquired_at")), \(us("r.expires_at")),
-                    \(us("r.alive_until")), \(us("r.last_tick")), NULL::text, NULL::bigint, NULL::bigint,
-                    NULL::bigint, NULL::bigint, v_reason;
-                RETURN;
-            END IF;
-
-            v_token := nextval('\(sequence)');
-            UPDATE \(t) SET token = v_token, owner = p_owner, acquired_at = v_now,
-                expires_at = v_now + p_ttl_us * interval '1 microsecond',
-                alive_until = v_now + p_live_us * interval '1 microsecond',
-                released_at = NULL, last_tick = coalesce(v_tick, r.last_tick)
-            WHERE lock_id = p_lock_id;
-            RETURN QUERY SELECT true, v_token, p_owner, \(us("v_now")),
-                \(us("v_now + p_ttl_us * interval '1 microsecond'")), \(us("v_now + p_live_us * interval '1 microsecond'")),
-                \(us("coalesce(v_tick, r.last_tick)")), r.owner, r.token, \(us("r.acquired_at")),
-                \(us("r.expires_at")), \(us("r.alive_until")), v_reason;
+                v_token := nextval('\(sequence)');
+                UPDATE \(t) SET token = v_token, owner = p_owner, acquired_at = v_now,
+                    expires_at = v_now + p_ttl_us * interval '1 microsecond',
+                    alive_until = v_now + p_live_us * interval '1 microsecond',
+                    released_at = NULL, last_tick = coalesce(v_tick, r.last_tick)
+                WHERE lock_id = p_lock_id AND token = r.token
+                  AND released_at IS NOT DISTINCT FROM r.released_at
+                  AND alive_until IS NOT DISTINCT FROM r.alive_until
+                  AND last_tick IS NOT DISTINCT FROM r.last_tick;
+                IF FOUND THEN
+                    RETURN QUERY SELECT true, v_token, p_owner, \(us("v_now")),
+                        \(us("v_now + p_ttl_us * interval '1 microsecond'")), \(us("v_now + p_live_us * interval '1 microsecond'")),
+                        \(us("coalesce(v_tick, r.last_tick)")),
+                        CASE WHEN v_reason = 'released' THEN NULL ELSE r.owner END,
+                        CASE WHEN v_reason = 'released' THEN NULL ELSE r.token END,
+                        \(us("r.acquired_at")), \(us("r.expires_at")), \(us("r.alive_until")), v_reason;
+                    RETURN;
+                END IF;
+                SELECT * INTO r FROM \(t) WHERE lock_id = p_lock_id;
+            END LOOP;
         END
         $fn$;
 
