@@ -33,6 +33,7 @@ let package = Package(
                 "CLibPQ",
                 "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The commands as a library, so users ship their own binary with their own job types.

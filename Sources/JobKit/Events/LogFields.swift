@@ -73,15 +73,8 @@ struct LogFields {
 
     /// Print positions of JobKit's fields by short name: who and what first, then when, then why.
     private static let rank: [String: Int] = {
-        let order = [
-            LogKeys.job, LogKeys.jobType, LogKeys.lockID, LogKeys.token, LogKeys.owner,
-            LogKeys.holder, LogKeys.holderToken, LogKeys.since, LogKeys.until,
-            LogKeys.tick, LogKeys.lastTick, LogKeys.durationMS, LogKeys.ttlSeconds,
-            LogKeys.reason, LogKeys.error, LogKeys.overlapped,
-            LogKeys.previousOwner, LogKeys.previousToken, LogKeys.expiredAt, LogKeys.store,
-        ]
         var rank: [String: Int] = [:]
-        for (position, key) in order.enumerated() {
+        for (position, key) in LogKeys.printOrder.enumerated() {
             let name = String(key.dropFirst(LogKeys.prefix.count))
             if rank[name] == nil { rank[name] = position }
         }

@@ -51,4 +51,18 @@ public enum LogKeys {
     public static let expiredAt = "jobkit.expired_at"
     /// A store's description (never with a password).
     public static let store = "jobkit.store"
+    /// How many jobs a scheduler runs (number).
+    public static let jobs = "jobkit.jobs"
+    /// How many ticks were missed (number).
+    public static let missed = "jobkit.missed"
+    /// The first of several missed ticks (RFC 3339).
+    public static let firstTick = "jobkit.first_tick"
+
+    /// Every key above, in the order log handlers print them: who and what first, then when,
+    /// then why. A new key goes here too, or handlers print it after the known ones.
+    public static let printOrder: [String] = [
+        job, jobType, lockID, token, owner, holder, holderToken, since, until,
+        tick, firstTick, lastTick, missed, durationMS, ttlSeconds,
+        reason, error, overlapped, previousOwner, previousToken, expiredAt, store, jobs,
+    ]
 }

@@ -1,0 +1,35 @@
+import Foundation
+
+/// One job as the ``Scheduler`` runs it: a job value and when and how to fire it.
+public struct ScheduledJob: Sendable {
+    /// The job's name (unique in a scheduler); it names the job in every event.
+    public var name: String
+    /// When it fires.
+    public var schedule: Schedule
+    /// The lock it runs under; by default its name, so two jobs of one type never share a lock.
+    public var lockID: String
+    /// Its TTL.
+    public var ttl: LockTTL
+    /// Up to how long after its tick a fire may be delayed at random (the tick's identity does
+    /// not change), to spread load when many jobs share a tick.
+    public var jitter: Duration
+    /// How late a tick may still run (after a pause or a sleep); older ticks are reported as
+    /// `job.misfired` instead.
+    public var grace: Duration
+    /// The job itself.
+    public var job: any NonOverlappingJob
+
+    /// Creates a scheduled job.
+    public init(
+        name: String, schedule: Schedule, lockID: String? = nil, ttl: LockTTL = .default,
+        jitter: Duration = .zero, grace: Duration = .seconds(10), job: any NonOverlappingJob
+    ) {
+        self.name = name
+        self.schedule = schedule
+        self.lockID = lockID ?? name
+        self.ttl = ttl
+        self.jitter = jitter
+        self.grace = grace
+        self.job = job
+    }
+}

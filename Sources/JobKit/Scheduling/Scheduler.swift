@@ -1,0 +1,211 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Fires jobs on their schedules and runs each under its lock: the heart of `jobkit run`.
+///
+/// It is a swift-service-lifecycle `Service`: run it in a `ServiceGroup`, which turns SIGTERM
+/// and SIGINT into a graceful shutdown. Then no new fires happen (`scheduler.stopping`), a
+/// running job gets ``Configuration/shutdownGrace`` to finish and is cancelled after it,
+/// every lock is released, and ``run()`` returns after `scheduler.stopped`.
+///
+/// Each job's ticks sit on an absolute grid (see ``Schedule``), so every machine of a fleet
+/// targets the same instants; each fire passes its tick to the lock, so one machine runs it.
+/// A job still running here when its next tick comes is skipped without asking the store
+/// (`job.skipped`, `reason` `still_running`). A tick missed by more than the job's grace
+/// (the process was paused, the machine slept) is reported as `job.misfired`; missed ticks
+/// within the grace are coalesced into one run. When the store cannot be reached, jobs do not
+/// run (fail closed): `store.unavailable` is reported once per outage, `store.recovered` when
+/// it returns.
+public final class Scheduler: Service {
+    /// Settings of the scheduler itself.
+    public struct Configuration: Sendable {
+        /// How long a running job may take to finish after a shutdown request before it is cancelled.
+        public var shutdownGrace: Duration = .seconds(30)
+        /// The first wait before retrying an unreachable store at start; it doubles up to ``maximumRetryDelay``.
+        public var initialRetryDelay: Duration = .milliseconds(500)
+        /// The longest wait between retries of an unreachable store at start.
+        public var maximumRetryDelay: Duration = .seconds(30)
+
+        /// The defaults.
+        public init() {}
+    }
+
+    private let jobs: [ScheduledJob]
+    private let mutex: DBMutex
+    private let clock: any SchedulerClock
+    private let configuration: Configuration
+
+    /// Creates a scheduler.
+    ///
+    /// - Parameters:
+    ///   - jobs: what to run; names must be unique.
+    ///   - mutex: the store, owner, heartbeat policy and logger every run uses. Events go to its logger.
+    ///   - clock: the time source; by default wall-clock time with Dispatch timers.
+    ///   - configuration: shutdown and retry settings.
+    /// - Throws: ``SchedulerError`` when two jobs share a name.
+    public init(
+        jobs: [ScheduledJob], mutex: DBMutex, clock: any SchedulerClock = DispatchWallClock(),
+        configuration: Configuration = Configuration()
+    ) throws(SchedulerError) {
+        var seen = Set<String>()
+        for job in jobs where !seen.insert(job.name).inserted {
+            throw SchedulerError(message: "Two jobs are named \"\(job.name)\"; job names must be unique.")
+        }
+        self.jobs = jobs
+        self.mutex = mutex
+        self.clock = clock
+        self.configuration = configuration
+    }
+
+    private var logger: Logger { mutex.logger }
+
+    /// Runs until a graceful shutdown (or cancellation), then returns once every job has stopped.
+    public func run() async throws {
+        let health = StoreHealth(logger: logger, store: mutex.store.description)
+        logger.jobEvent(
+            .schedulerStarted, level: .info, "The scheduler started with \(jobs.count) jobs.",
+            [
+                LogKeys.jobs: .number(Int64(jobs.count)), LogKeys.owner: .string(mutex.owner),
+                LogKeys.store: .string(mutex.store.description),
+            ]
+        )
+        await withGracefulShutdownHandler {
+            if await prepareStore(health) {
+                await withDiscardingTaskGroup { group in
+                    for job in jobs {
+                        group.addTask { await self.drive(job, health: health) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.logger.jobEvent(
+                .schedulerStopping, level: .info,
+                "The scheduler is stopping: no new fires; running jobs get \(self.configuration.shutdownGrace.jobKitSeconds) s to finish.",
+                [LogKeys.ttlSeconds: .seconds(self.configuration.shutdownGrace)]
+            )
+        }
+        logger.jobEvent(.schedulerStopped, level: .info, "The scheduler stopped; its locks are released.")
+    }
+
+    /// Creates the schema, retrying with backoff while the store is unreachable. Returns
+    /// `false` when a shutdown came first.
+    private func prepareStore(_ health: StoreHealth) async -> Bool {
+        var delay = configuration.initialRetryDelay
+        let store = mutex.store
+        while true {
+            do {
+                try await BlockingQueue.run { try store.migrate() }
+                health.succeeded()
+                return true
+            } catch {
+                health.failed(error, job: nil)
+            }
+            do {
+                let deadline = clock.now().addingTimeInterval(delay.jobKitTimeInterval)
+                try await cancelWhenGracefulShutdown { try await self.clock.sleep(until: deadline) }
+            } catch {
+                return false
+            }
+            delay = min(delay * 2, configuration.maximumRetryDelay)
+        }
+    }
+
+    /// The life of one job: wait for its next tick, fire, repeat; on shutdown, let a running
+    /// fire finish within the grace period.
+    private func drive(_ job: ScheduledJob, health: StoreHealth) async {
+        let planner = TickPlanner(schedule: job.schedule, grace: job.grace + job.jitter)
+        let tracker = RunTracker()
+        var lastHandled: Date?
+        await withDiscardingTaskGroup { runs in
+            while true {
+                let plan = planner.plan(lastHandled: lastHandled, now: clock.now())
+                lastHandled = plan.lastHandled
+                if let missed = plan.misfired { reportMisfire(job, missed) }
+                if let tick = plan.run {
+                    if tracker.tryStart() {
+                        runs.addTask {
+                            defer { tracker.finish() }
+                            await self.fire(job, tick: tick, health: health)
+                        }
+                    } else {
+                        reportStillRunning(job, tick: tick)
+                    }
+                }
+                guard let next = plan.nextTick else { break }
+                let fireAt = next.addingTimeInterval(Self.randomJitter(job.jitter))
+                do {
+                    try await cancelWhenGracefulShutdown { try await self.clock.sleep(until: fireAt) }
+                } catch {
+                    break
+                }
+            }
+            if tracker.isRunning, await !finishes(tracker, within: configuration.shutdownGrace) {
+                runs.cancelAll()
+            }
+        }
+    }
+
+    private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth) async {
+        let outcome = await job.job.run(using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name)
+        if case .storeUnavailable(let error) = outcome {
+            health.failed(error, job: job.name)
+        } else {
+            health.succeeded()
+        }
+    }
+
+    /// Waits for the running fire to end, at most `grace`; returns whether it ended.
+    private func finishes(_ tracker: RunTracker, within grace: Duration) async -> Bool {
+        let deadline = clock.now().addingTimeInterval(grace.jobKitTimeInterval)
+        let clock = self.clock
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await tracker.idle()
+                return true
+            }
+            group.addTask {
+                try? await clock.sleep(until: deadline)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    private func reportStillRunning(_ job: ScheduledJob, tick: Date) {
+        logger.jobEvent(
+            .jobSkipped, level: .info,
+            "Job \"\(job.name)\" is still running here from an earlier tick; skipping this one.",
+            [
+                LogKeys.job: .string(job.name), LogKeys.lockID: .string(job.lockID),
+                LogKeys.tick: .date(tick), LogKeys.reason: .string("still_running"),
+            ]
+        )
+    }
+
+    private func reportMisfire(_ job: ScheduledJob, _ missed: MissedTicks) {
+        logger.jobEvent(
+            .jobMisfired, level: .warning,
+            "Job \"\(job.name)\" missed \(missed.count) tick(s) by more than its grace of \(job.grace.jobKitSeconds) s; they were not run.",
+            [
+                LogKeys.job: .string(job.name), LogKeys.lockID: .string(job.lockID),
+                LogKeys.tick: .date(missed.last), LogKeys.firstTick: .date(missed.first),
+                LogKeys.missed: .number(Int64(missed.count)),
+            ]
+        )
+    }
+
+    private static func randomJitter(_ jitter: Duration) -> TimeInterval {
+        let limit = jitter.jobKitTimeInterval
+        return limit > 0 ? Double.random(in: 0..<limit) : 0
+    }
+}
+
+/// A scheduler that cannot be built as asked.
+public struct SchedulerError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong.
+    public let message: String
+    public var description: String { message }
+}
