@@ -18,8 +18,8 @@ extension JobRegistryError {
             problem = "is required but missing"
         case .dataCorrupted(let context):
             path = context.codingPath
-            if path.isEmpty, let underlying = context.underlyingError {
-                problem = "is not valid JSON (\(underlying.localizedDescription))"
+            if path.isEmpty, let syntax = syntaxError(in: data) {
+                problem = "is not valid JSON (\(syntax))"
             } else {
                 problem = lowercasedFirst(context.debugDescription.trimmingCharacters(in: CharacterSet(charactersIn: ". ")))
             }
@@ -28,6 +28,18 @@ extension JobRegistryError {
             problem = "\(error)"
         }
         return invalidParameters(jobName: jobName, type: type, path: text(of: path), problem: problem)
+    }
+
+    /// What JSONSerialization says is wrong with `data`, or `nil` when it is valid JSON.
+    private static func syntaxError(in data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            let nsError = error as NSError
+            let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String ?? nsError.localizedDescription
+            return lowercasedFirst(detail.trimmingCharacters(in: CharacterSet(charactersIn: ". ")))
+        }
     }
 
     /// `parameters.recipients[1]`, `parameters["odd key"]`.
