@@ -22,10 +22,11 @@ struct JobReporter: Sendable {
         self.tick = tick
     }
 
-    /// The logger handed to the worker: the run's logger with the lease's fields attached.
+    /// The logger handed to the worker: the run's logger with `lock_id`, `token` and `tick`.
     func workerLogger(for lease: Lease) -> Logger {
         var logger = self.logger
-        for (key, value) in fields(lease) { logger[metadataKey: key] = value }
+        for (key, value) in baseFields() { logger[metadataKey: key] = value }
+        logger[metadataKey: LogKeys.token] = .number(lease.token)
         return logger
     }
 
