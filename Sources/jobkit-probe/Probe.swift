@@ -10,7 +10,7 @@ struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobkit-probe",
         abstract: "Test helper: races on or holds a lock from its own process.",
-        subcommands: [Race.self, Hold.self]
+        subcommands: [Race.self, Hold.self, Acquire.self]
     )
 }
 

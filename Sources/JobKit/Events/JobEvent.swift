@@ -23,16 +23,36 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     // MARK: Jobs
 
     /// A job acquired its lock and its worker starts. Level `info`.
+    ///
+    /// Fields: `job`, `job_type`, `lock_id`, `token` (the fencing token), `owner`, `tick` (when
+    /// the run is for a scheduled time), `ttl_s` (absent for a lock that never expires).
     public static let jobStarted = JobEvent(rawValue: "job.started")
     /// A job's worker returned within its TTL. Level `info`.
+    ///
+    /// Fields: those of ``jobStarted`` but `owner`, and `duration_ms`.
     public static let jobSucceeded = JobEvent(rawValue: "job.succeeded")
-    /// A job's worker threw (or its command exited non-zero). Level `error`.
+    /// A job's worker threw (or its command exited non-zero), the job lost its lock and was
+    /// cancelled, its lock could not be released, or it could not start (an invalid lock id
+    /// or TTL). Level `error`.
+    ///
+    /// Fields: `job`, `job_type`, `lock_id`, `tick`, and `error` (the error's description);
+    /// once the lock was held also `token`, `ttl_s` and `duration_ms`. When the worker threw
+    /// after the TTL ran out, ``jobOverran`` is reported just before it.
     public static let jobFailed = JobEvent(rawValue: "job.failed")
     /// A job did not run: `reason` is `lock_held` (another process runs it now) or
     /// `already_ran` (another process already ran this tick). Level `info`.
+    ///
+    /// Fields: `job`, `job_type`, `lock_id`, `reason`; for `lock_held` the holder: `holder`
+    /// (its owner string), `holder_token`, `since`, `until` (absent when its lock never
+    /// expires); for `already_ran`, `tick` and `last_tick`.
     public static let jobSkipped = JobEvent(rawValue: "job.skipped")
     /// A job finished after its lock's TTL ran out; `overlapped` says whether another holder
     /// took the lock meanwhile. The overlap alert. Level `error`.
+    ///
+    /// Fields: `job`, `job_type`, `lock_id`, `token`, `tick`, `overlapped` (boolean),
+    /// `ttl_s`, `expired_at`, `duration_ms`, and the newcomer when it is known: `holder`,
+    /// `holder_token`, `since`, `until`. Reported whether the worker returned or threw (then
+    /// ``jobFailed`` follows): an overlap is never hidden behind an error.
     public static let jobOverran = JobEvent(rawValue: "job.overran")
     /// A tick was missed by more than the job's grace period and was not run. Level `warning`.
     public static let jobMisfired = JobEvent(rawValue: "job.misfired")
@@ -41,12 +61,19 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
 
     /// A lock's TTL passed while its holder is still running: the early warning of an overrun.
     /// Level `warning`.
+    ///
+    /// Fields: `lock_id`, `token`, `owner`, `ttl_s`, `expired_at`; `job` and `job_type` when
+    /// the holder is a job.
     public static let lockExpired = JobEvent(rawValue: "lock.expired")
     /// An acquisition took a lock over from a holder that expired or stopped beating;
     /// `previous_owner` and `reason` say whom and why. Level `warning`.
     public static let lockRecovered = JobEvent(rawValue: "lock.recovered")
     /// A heartbeat found the lease taken over or force-released: the holder no longer holds
     /// its lock. Level `error`.
+    ///
+    /// Fields: `lock_id`, `token`, `owner`, `ttl_s`, and the new holder when it was taken
+    /// over (`holder`, `holder_token`, `since`, `until`); `job` and `job_type` when the holder
+    /// is a job.
     public static let lockLost = JobEvent(rawValue: "lock.lost")
     /// `withDBMutex` finished after the lock's TTL ran out but its body threw, so the caller
     /// sees the body's error; this event reports the timeout. Level `error`.
@@ -56,6 +83,10 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
 
     /// The lock store could not be reached; jobs do not run until it returns. Once per outage.
     /// Level `error`.
+    ///
+    /// A job run reports it through its caller: ``NonOverlappingJob/run(using:tick:ttl:lockID:jobName:)``
+    /// returns ``JobOutcome/storeUnavailable(_:)`` without logging, because only the caller
+    /// knows whether the outage is new.
     public static let storeUnavailable = JobEvent(rawValue: "store.unavailable")
     /// The lock store is reachable again after an outage. Level `info`.
     public static let storeRecovered = JobEvent(rawValue: "store.recovered")

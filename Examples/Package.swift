@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+
+// An application package that uses JobKit: two job types of its own and a small executable
+// that runs them once through DBMutex. Build it with `swift build` in this directory.
+
+import PackageDescription
+
+/// SwiftPM names a path dependency after its directory, which differs between checkouts
+/// (`jobkit`, a worktree, CI's clone), so the name is read here rather than spelled out.
+let jobKit = Context.packageDirectory.split(separator: "/").dropLast().last.map { $0.lowercased() } ?? "jobkit"
+
+let package = Package(
+    name: "jobkit-examples",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // The job types: a library, so a scheduler binary and tests can share them.
+        .target(
+            name: "ExampleJobs",
+            dependencies: [
+                .product(name: "JobKit", package: jobKit),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Runs the example jobs once; the place to wire in a job type of your own.
+        .executableTarget(
+            name: "jobkit-example",
+            dependencies: [
+                "ExampleJobs",
+                .product(name: "JobKit", package: jobKit),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+
+/// Writes the events of one job run, with the fields the README promises for each.
+///
+/// Its logger carries `job` and `job_type` as metadata; every event adds `lock_id`, and
+/// `token`, `tick` and `ttl_s` when known.
+struct JobReporter: Sendable {
+    let logger: Logger
+    let jobName: String
+    let lockID: String
+    let tick: Date?
+
+    /// `logger` with `job` and `job_type` attached.
+    init(logger: Logger, jobName: String, jobTypeName: String, lockID: String, tick: Date?) {
+        var logger = logger
+        logger[metadataKey: LogKeys.job] = .string(jobName)
+        logger[metadataKey: LogKeys.jobType] = .string(jobTypeName)
+        self.logger = logger
+        self.jobName = jobName
+        self.lockID = lockID
+        self.tick = tick
+    }
+
+    /// The logger handed to the worker: the run's logger with `lock_id`, `token` and `tick`.
+    func workerLogger(for lease: Lease) -> Logger {
+        var logger = self.logger
+        for (key, value) in baseFields() { logger[metadataKey: key] = value }
+        logger[metadataKey: LogKeys.token] = .number(lease.token)
+        return logger
+    }
+
+    func started(_ lease: Lease) {
+        var fields = fields(lease)
+        fields[LogKeys.owner] = .string(lease.owner)
+        logger.jobEvent(.jobStarted, level: .info, "Job \"\(jobName)\" started with lock \"\(lockID)\" (token \(lease.token)).", fields)
+    }
+
+    func succeeded(_ lease: Lease, after duration: Duration) {
+        var fields = fields(lease)
+        fields[LogKeys.durationMS] = .number(duration.jobKitMilliseconds)
+        logger.jobEvent(.jobSucceeded, level: .info, "Job \"\(jobName)\" succeeded in \(duration.jobKitMilliseconds) ms.", fields)
+    }
+
+    /// `lease` and `duration` are `nil` when the job failed before its worker started.
+    func failed(_ error: any Error, lease: Lease?, after duration: Duration?) {
+        var fields = lease.map(fields) ?? baseFields()
+        fields[LogKeys.error] = .string("\(error)")
+        if let duration { fields[LogKeys.durationMS] = .number(duration.jobKitMilliseconds) }
+        logger.jobEvent(.jobFailed, level: .error, "Job \"\(jobName)\" failed: \(error)", fields)
+    }
+
+    func skipped(_ reason: JobOutcome.SkipReason) {
+        var fields = baseFields()
+        fields[LogKeys.reason] = .string(reason.name)
+        switch reason {
+        case .lockHeld(let holder):
+            fields.merge(.holderFields(holder)) { _, holder in holder }
+        case .alreadyRan(let tick, let lastTick):
+            fields[LogKeys.tick] = .date(tick)
+            fields[LogKeys.lastTick] = .date(lastTick)
+        }
+        logger.jobEvent(.jobSkipped, level: .info, "Job \"\(jobName)\" skipped: \(reason)", fields)
+    }
+
+    func overran(_ timeout: DBMutexTimeoutError, lease: Lease, after duration: Duration) {
+        var fields = fields(lease)
+        fields[LogKeys.overlapped] = .bool(timeout.overlapped)
+        fields[LogKeys.durationMS] = .number(duration.jobKitMilliseconds)
+        if let ttl = timeout.ttl { fields[LogKeys.ttlSeconds] = .seconds(ttl) }
+        if let expiredAt = timeout.expiredAt { fields[LogKeys.expiredAt] = .date(expiredAt) }
+        if let holder = timeout.newHolder { fields.merge(.holderFields(holder)) { _, holder in holder } }
+        logger.jobEvent(.jobOverran, level: .error, "Job \"\(jobName)\" overran: \(timeout)", fields)
+    }
+
+    /// Releasing failed after the worker threw: the worker's error is the outcome, so the
+    /// release failure is only logged.
+    func releaseFailed(_ error: any Error, lease: Lease) {
+        var fields = fields(lease)
+        fields[LogKeys.error] = .string("\(error)")
+        logger.warning(
+            "Releasing lock \"\(lockID)\" failed after job \"\(jobName)\" threw; the lock frees when its heartbeat window or TTL passes.",
+            metadata: fields
+        )
+    }
+
+    private func baseFields() -> Logger.Metadata {
+        var fields: Logger.Metadata = [LogKeys.lockID: .string(lockID)]
+        if let tick { fields[LogKeys.tick] = .date(tick) }
+        return fields
+    }
+
+    private func fields(_ lease: Lease) -> Logger.Metadata {
+        var fields = baseFields()
+        fields[LogKeys.token] = .number(lease.token)
+        if let ttl = lease.ttl { fields[LogKeys.ttlSeconds] = .seconds(ttl) }
+        return fields
+    }
+}
