@@ -58,11 +58,14 @@ public enum LogKeys {
     /// The first of several missed ticks (RFC 3339).
     public static let firstTick = "jobkit.first_tick"
 
+    /// How many jobs are running in this process (number).
+    public static let running = "jobkit.running"
+
     /// Every key above, in the order log handlers print them: who and what first, then when,
     /// then why. A new key goes here too, or handlers print it after the known ones.
     public static let printOrder: [String] = [
         job, jobType, lockID, token, owner, holder, holderToken, since, until,
         tick, firstTick, lastTick, missed, durationMS, ttlSeconds,
-        reason, error, overlapped, previousOwner, previousToken, expiredAt, store, jobs,
+        reason, error, overlapped, previousOwner, previousToken, expiredAt, store, jobs, running,
     ]
 }

@@ -35,6 +35,8 @@ public final class Scheduler: Service {
     private let mutex: DBMutex
     private let clock: any SchedulerClock
     private let configuration: Configuration
+    /// One per job name: whether that job runs in this process now.
+    private let trackers: [String: RunTracker]
 
     /// Creates a scheduler.
     ///
@@ -56,7 +58,11 @@ public final class Scheduler: Service {
         self.mutex = mutex
         self.clock = clock
         self.configuration = configuration
+        self.trackers = Dictionary(uniqueKeysWithValues: jobs.map { ($0.name, RunTracker()) })
     }
+
+    /// How many jobs are running in this process now.
+    var activeRuns: Int { trackers.values.filter(\.isRunning).count }
 
     private var logger: Logger { mutex.logger }
 
@@ -82,7 +88,7 @@ public final class Scheduler: Service {
             self.logger.jobEvent(
                 .schedulerStopping, level: .info,
                 "The scheduler is stopping: no new fires; running jobs get \(self.configuration.shutdownGrace.jobKitSeconds) s to finish.",
-                [LogKeys.ttlSeconds: .seconds(self.configuration.shutdownGrace)]
+                [LogKeys.running: .number(Int64(self.activeRuns))]
             )
         }
         logger.jobEvent(.schedulerStopped, level: .info, "The scheduler stopped; its locks are released.")
@@ -115,7 +121,7 @@ public final class Scheduler: Service {
     /// fire finish within the grace period.
     private func drive(_ job: ScheduledJob, health: StoreHealth) async {
         let planner = TickPlanner(schedule: job.schedule, grace: job.grace + job.jitter)
-        let tracker = RunTracker()
+        let tracker = trackers[job.name]!
         var lastHandled: Date?
         await withDiscardingTaskGroup { runs in
             while true {
