@@ -36,7 +36,10 @@ struct JSONParser {
         let value = try parseValue(depth: 0)
         skipWhitespace()
         guard index == bytes.count else {
-            throw JSONSyntaxError(at: index, "unexpected \(describeCharacter(at: index)) after the end of the top-level value")
+            throw JSONSyntaxError(
+                at: index,
+                "unexpected \(describeCharacter(at: index)) after the end of the top-level value"
+            )
         }
         return value
     }
@@ -88,7 +91,8 @@ struct JSONParser {
             guard bytes[index] == UInt8(ascii: ":") else {
                 throw JSONSyntaxError(
                     at: index,
-                    "expected \":\" after the key \"\(JSONValue.abbreviated(key))\", found \(describeCharacter(at: index))"
+                    "expected \":\" after the key \"\(JSONValue.abbreviated(key))\", "
+                        + "found \(describeCharacter(at: index))"
                 )
             }
             index += 1
@@ -205,16 +209,25 @@ struct JSONParser {
                 let lowStart = index
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
                 else {
-                    throw JSONSyntaxError(at: start, "\\u\(Self.hex4(value)) is the first half of a surrogate pair without its second half")
+                    throw JSONSyntaxError(
+                        at: start,
+                        "\\u\(Self.hex4(value)) is the first half of a surrogate pair without its second half"
+                    )
                 }
                 index += 2
                 let low = try parseHex4(escapeAt: lowStart)
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw JSONSyntaxError(at: start, "\\u\(Self.hex4(value)) is the first half of a surrogate pair without its second half")
+                    throw JSONSyntaxError(
+                        at: start,
+                        "\\u\(Self.hex4(value)) is the first half of a surrogate pair without its second half"
+                    )
                 }
                 value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(value) {
-                throw JSONSyntaxError(at: start, "\\u\(Self.hex4(value)) is the second half of a surrogate pair without its first half")
+                throw JSONSyntaxError(
+                    at: start,
+                    "\\u\(Self.hex4(value)) is the second half of a surrogate pair without its first half"
+                )
             }
             // Every value left is a valid scalar: surrogates were handled above.
             let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
@@ -222,7 +235,8 @@ struct JSONParser {
         default:
             throw JSONSyntaxError(
                 at: start,
-                "invalid escape \\\(describeRaw(letter)) in a string; use \\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX"
+                "invalid escape \\\(describeRaw(letter)) in a string; "
+                    + #"use \", \\, \/, \b, \f, \n, \r, \t or \uXXXX"#
             )
         }
     }
@@ -248,7 +262,10 @@ struct JSONParser {
         let token = String(decoding: bytes[start..<index], as: UTF8.self)
         guard Self.isJSONNumber(Array(bytes[start..<index])) else {
             if token.contains(where: \.isLetter), (try? DurationText.parse(token)) != nil {
-                throw JSONSyntaxError(at: start, "\(token) is not a JSON value; a duration with a unit is a string, so write \"\(token)\"")
+                throw JSONSyntaxError(
+                    at: start,
+                    "\(token) is not a JSON value; a duration with a unit is a string, so write \"\(token)\""
+                )
             }
             throw JSONSyntaxError(at: start, "invalid number \(token); JSON numbers look like 90, 0.5 or 1e3")
         }
@@ -266,7 +283,10 @@ struct JSONParser {
         case "null": return .null
         default:
             if ["true", "false", "null"].contains(word.lowercased()) {
-                throw JSONSyntaxError(at: start, "\(word) is not a JSON value; write \(word.lowercased()) in lower case")
+                throw JSONSyntaxError(
+                    at: start,
+                    "\(word) is not a JSON value; write \(word.lowercased()) in lower case"
+                )
             }
             throw JSONSyntaxError(at: start, "\(word) is not a JSON value; text needs double quotes, as in \"\(word)\"")
         }
@@ -286,7 +306,8 @@ struct JSONParser {
         let closer = container == "object" ? "}" : "]"
         throw JSONSyntaxError(
             at: index,
-            "the file ends before the \(container) that starts at \(locator.describe(start)) is closed; add \"\(closer)\""
+            "the file ends before the \(container) that starts at \(locator.describe(start)) is closed; "
+                + "add \"\(closer)\""
         )
     }
 
@@ -407,7 +428,8 @@ struct JSONParser {
         }
     }
 
-    private static func hex4(_ value: UInt32) -> String {
+    /// `0041`: a code point as four (or more) upper-case hex digits, for `U+0041` and `\u0041`.
+    static func hex4(_ value: UInt32) -> String {
         let hex = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }

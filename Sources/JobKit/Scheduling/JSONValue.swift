@@ -47,6 +47,7 @@ struct JSONValue: Sendable, Hashable {
 
     /// `text`, cut to 40 characters with an ellipsis, for messages.
     static func abbreviated(_ text: String) -> String {
-        text.unicodeScalars.count <= 40 ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(40))) + "…"
+        guard text.unicodeScalars.count > 40 else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.prefix(40))) + "…"
     }
 }

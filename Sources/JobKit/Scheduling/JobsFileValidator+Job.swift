@@ -111,11 +111,15 @@ extension JobsFileValidator {
     private mutating func jobName(_ value: JSONValue, scope: JobsFileScope) -> String? {
         guard let name = string(value, field: "name", scope: scope) else { return nil }
         let problem: String?
-        if let lockProblem = lockIDProblem(name, what: "the name", limitReason: ", because a name is the default lock id") {
+        if let lockProblem = lockIDProblem(
+            name,
+            what: "the name",
+            limitReason: ", because a name is the default lock id"
+        ) {
             problem = lockProblem
         } else if let control = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-            let code = String(control.value, radix: 16, uppercase: true)
-            problem = "the name contains the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code); "
+            problem =
+                "the name contains the control character U+\(JSONParser.hex4(control.value)); "
                 + "a name is one line of plain text."
         } else if let first = name.unicodeScalars.first, let last = name.unicodeScalars.last,
             first.properties.isWhitespace || last.properties.isWhitespace
@@ -134,7 +138,8 @@ extension JobsFileValidator {
     /// A type the catalog knows.
     private mutating func jobType(_ member: JSONValue.Member?, jobOffset: Int, scope: JobsFileScope) -> String? {
         let known = catalog.typeNames.sorted()
-        let knownList = known.isEmpty ? "no job types are registered." : "known types: \(known.joined(separator: ", "))."
+        let knownList =
+            known.isEmpty ? "no job types are registered." : "known types: \(known.joined(separator: ", "))."
         guard let member else {
             report("the key \"type\" is missing; \(knownList)", at: jobOffset, scope: scope)
             return nil
@@ -193,7 +198,8 @@ extension JobsFileValidator {
             return nil
         case (nil, nil):
             report(
-                "the job has neither \"every\" nor \"cron\"; add one, as in \"every\": \"5m\" or \"cron\": \"0 * * * *\".",
+                "the job has neither \"every\" nor \"cron\"; "
+                    + "add one, as in \"every\": \"5m\" or \"cron\": \"0 * * * *\".",
                 at: jobOffset,
                 scope: scope
             )

@@ -39,7 +39,8 @@ extension JobsFileValidator {
             if allowed.contains(member.key) {
                 fields[member.key] = member
             } else {
-                report(unknownKeyMessage(member.key, allowed: allowed, container: container, scope: scope),
+                report(
+                    unknownKeyMessage(member.key, allowed: allowed, container: container, scope: scope),
                     at: member.keyOffset,
                     scope: scope,
                     field: container
@@ -59,10 +60,14 @@ extension JobsFileValidator {
         if let suggestion = JobsFileKeys.suggestion(for: key, among: allowed) {
             return "unknown key \"\(shown)\"; did you mean \"\(suggestion)\"?"
         }
-        let owner =
-            if let container { "the keys of \"\(container)\" are" }
-            else if scope.jobNumber != nil { "the keys of a job are" }
-            else { "the keys at the top level are" }
+        let owner: String
+        if let container {
+            owner = "the keys of \"\(container)\" are"
+        } else if scope.jobNumber != nil {
+            owner = "the keys of a job are"
+        } else {
+            owner = "the keys at the top level are"
+        }
         return "unknown key \"\(shown)\"; \(owner) \(Suggestions.list(allowed))."
     }
 
@@ -75,7 +80,8 @@ extension JobsFileValidator {
             for member in members {
                 if let first = seen[member.key] {
                     report(
-                        "duplicate key \"\(JSONValue.abbreviated(member.key))\"; the first is at \(locator.describe(first)).",
+                        "duplicate key \"\(JSONValue.abbreviated(member.key))\"; "
+                            + "the first is at \(locator.describe(first)).",
                         at: member.keyOffset,
                         scope: scope,
                         field: path
@@ -131,7 +137,12 @@ extension JobsFileValidator {
                 shown = literal
                 parsed = try DurationText(seconds: Double(literal) ?? .nan).duration
             default:
-                report("expected \(expected), found \(value.kindDescription).", at: value.offset, scope: scope, field: field)
+                report(
+                    "expected \(expected), found \(value.kindDescription).",
+                    at: value.offset,
+                    scope: scope,
+                    field: field
+                )
                 return nil
             }
         } catch {
@@ -154,7 +165,12 @@ extension JobsFileValidator {
     mutating func interval(_ value: JSONValue, scope: JobsFileScope) -> Duration? {
         guard let (interval, shown) = duration(value, field: "every", scope: scope) else { return nil }
         guard interval > .zero else {
-            report("\(shown) is not an interval: it must be more than zero.", at: value.offset, scope: scope, field: "every")
+            report(
+                "\(shown) is not an interval: it must be more than zero.",
+                at: value.offset,
+                scope: scope,
+                field: "every"
+            )
             return nil
         }
         return interval
@@ -168,8 +184,8 @@ extension JobsFileValidator {
             if text.lowercased() == "none" { return .never }
             if !text.isEmpty, !text.contains(where: \.isNumber) {
                 report(
-                    "\"\(JSONValue.abbreviated(text))\" is neither a duration nor \"none\"; write a duration such as \"30m\", "
-                        + "or \"none\" for a lock that never expires.",
+                    "\"\(JSONValue.abbreviated(text))\" is neither a duration nor \"none\"; "
+                        + "write a duration such as \"30m\", or \"none\" for a lock that never expires.",
                     at: value.offset,
                     scope: scope,
                     field: "ttl"
@@ -180,7 +196,12 @@ extension JobsFileValidator {
         let expected = "a duration (a number of seconds or a text such as \"90s\") or \"none\""
         guard let (ttl, shown) = duration(value, field: "ttl", scope: scope, expected: expected) else { return nil }
         guard ttl > .zero else {
-            report("\(shown) is not a TTL: it must be more than zero; \(never).", at: value.offset, scope: scope, field: "ttl")
+            report(
+                "\(shown) is not a TTL: it must be more than zero; \(never).",
+                at: value.offset,
+                scope: scope,
+                field: "ttl"
+            )
             return nil
         }
         return .duration(ttl)

@@ -145,14 +145,16 @@ struct JobsFileValidator {
                 let why = "because a lock remembers the last tick it ran"
                 if lock.isExplicit {
                     report(
-                        "the lock id \"\(lock.id)\" is already the lock of \(holder); each job needs a lock of its own, \(why).",
+                        "the lock id \"\(lock.id)\" is already the lock of \(holder); "
+                            + "each job needs a lock of its own, \(why).",
                         at: lock.offset,
                         scope: entry.scope,
                         field: "lock"
                     )
                 } else {
                     report(
-                        "the name \"\(lock.id)\" is also the lock id of \(holder); set \"lock\" to give this job a lock of its own, \(why).",
+                        "the name \"\(lock.id)\" is also the lock id of \(holder); "
+                            + "set \"lock\" to give this job a lock of its own, \(why).",
                         at: lock.offset,
                         scope: entry.scope,
                         field: "name"

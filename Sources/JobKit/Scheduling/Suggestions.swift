@@ -27,14 +27,11 @@ enum Suggestions {
         return best?.candidate
     }
 
-    /// `"a", "b" and "c"`: names as a message lists them.
-    static func list(_ names: [String], quoted: Bool = false, conjunction: String = "and") -> String {
-        let shown = quoted ? names.map { "\"\($0)\"" } : names
-        switch shown.count {
-        case 0: return ""
-        case 1: return shown[0]
-        default: return shown.dropLast().joined(separator: ", ") + " \(conjunction) " + shown[shown.count - 1]
-        }
+    /// `a, b and c`: names as a message lists them.
+    static func list(_ names: [String]) -> String {
+        guard let last = names.last else { return "" }
+        guard names.count > 1 else { return last }
+        return names.dropLast().joined(separator: ", ") + " and " + last
     }
 
     /// The optimal-string-alignment distance: Levenshtein plus swaps of adjacent characters.

@@ -310,6 +310,11 @@ import Testing
             #"jobs.json:1:20: job #1: field "name": the name is empty."#
         ),
         MalformedJobsFile(
+            "name with a control character",
+            #"{"jobs": [{"name": "a\u0007b", "type": "report", "every": "1m"}]}"#,
+            #"jobs.json:1:20: job #1: field "name": the name contains the control character U+0007; a name is one line of plain text."#
+        ),
+        MalformedJobsFile(
             "name with a trailing space",
             #"{"jobs": [{"name": "backup ", "type": "report", "every": "1m"}]}"#,
             #"jobs.json:1:20: job #1: field "name": the name "backup " starts or ends with white space; remove it."#
