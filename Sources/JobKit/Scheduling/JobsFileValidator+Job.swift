@@ -18,7 +18,7 @@ extension JobsFileValidator {
         let scope = entry.scope
         let fields = checkKeys(members, allowed: JobsFileKeys.job, scope: scope, container: nil)
         if nameMember == nil {
-            report("the key \"name\" is missing; every job needs a unique name.", at: value.offset, scope: scope)
+            report("the job has no name; every job needs a unique one.", at: value.offset, scope: scope, field: "name")
         }
 
         let type = jobType(fields["type"], jobOffset: value.offset, scope: scope)
@@ -47,10 +47,11 @@ extension JobsFileValidator {
         }
 
         var jitter = defaults.jitter ?? .zero
-        if let member = fields["jitter"], let value = self.jitter(member.value, scope: scope) {
-            jitter = value
+        var jitterIsKnown = true
+        if let member = fields["jitter"] {
+            if let value = self.jitter(member.value, scope: scope) { jitter = value } else { jitterIsKnown = false }
         }
-        if let schedule, case .every(let interval) = schedule.value, jitter >= interval {
+        if jitterIsKnown, let schedule, case .every(let interval) = schedule.value, jitter >= interval {
             if let member = fields["jitter"] {
                 report(
                     "\(jitter.jobKitText) is too long for a jitter: it must be shorter than the interval, "
@@ -141,7 +142,7 @@ extension JobsFileValidator {
         let knownList =
             known.isEmpty ? "no job types are registered." : "known types: \(known.joined(separator: ", "))."
         guard let member else {
-            report("the key \"type\" is missing; \(knownList)", at: jobOffset, scope: scope)
+            report("the job has no type; \(knownList)", at: jobOffset, scope: scope, field: "type")
             return nil
         }
         guard let type = string(member.value, field: "type", scope: scope) else { return nil }
@@ -274,7 +275,9 @@ extension JobsFileValidator {
         guard let type else { return false }
         let found = catalog.validateParameters(type: type, parameters: data, jobName: scope.jobName ?? "")
         for problem in found {
-            report(problem, at: offset, scope: scope, field: "parameters")
+            // One problem per line, whatever the catalog wrote.
+            let line = problem.split(whereSeparator: \.isNewline).joined(separator: " ")
+            report(line, at: offset, scope: scope, field: "parameters")
         }
         return found.isEmpty
     }

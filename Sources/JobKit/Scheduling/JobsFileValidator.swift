@@ -66,9 +66,10 @@ struct JobsFileValidator {
             }
         } else {
             report(
-                "the key \"jobs\" is missing; list the jobs in an array, as in {\"jobs\": []}.",
+                "the file has no list of jobs; add one, as in {\"jobs\": []}.",
                 at: root.offset,
-                scope: .topLevel
+                scope: .topLevel,
+                field: "jobs"
             )
         }
         checkUniqueness(entries)

@@ -134,7 +134,7 @@ import Testing
             }
 
             """#,
-            #"jobs.json:1:1: the key "jobs" is missing; list the jobs in an array, as in {"jobs": []}."#
+            #"jobs.json:1:1: field "jobs": the file has no list of jobs; add one, as in {"jobs": []}."#
         ),
         MalformedJobsFile(
             "jobs not an array",
@@ -149,12 +149,12 @@ import Testing
         MalformedJobsFile(
             "missing name",
             #"{"jobs": [{"type": "report", "every": "5m"}]}"#,
-            #"jobs.json:1:11: job #1: the key "name" is missing; every job needs a unique name."#
+            #"jobs.json:1:11: job #1: field "name": the job has no name; every job needs a unique one."#
         ),
         MalformedJobsFile(
             "missing type",
             #"{"jobs": [{"name": "nightly-report", "every": "5m"}]}"#,
-            #"jobs.json:1:11: job #1 "nightly-report": the key "type" is missing; known types: report, shell."#
+            #"jobs.json:1:11: job #1 "nightly-report": field "type": the job has no type; known types: report, shell."#
         ),
         MalformedJobsFile(
             "both every and cron",
@@ -234,6 +234,17 @@ import Testing
 
             """#,
             #"jobs.json:3:53: job #1 "a": field "every": the interval 1m must be longer than the jitter 2m from "defaults"; set a shorter "jitter" for this job."#
+        ),
+        MalformedJobsFile(
+            "refused jitter is not compared with the interval",
+            #"""
+            {
+              "defaults": {"jitter": "2m"},
+              "jobs": [{"name": "a", "type": "report", "every": "1m", "jitter": "5x"}]
+            }
+
+            """#,
+            #"jobs.json:3:69: job #1 "a": field "jitter": "5x" is not a duration: unknown unit "x"; use ms, s, m, h or d, as in "90s", "5m" or "1h30m"."#
         ),
         MalformedJobsFile(
             "cron minute out of range",
