@@ -4,11 +4,10 @@ import Logging
 
 /// Builds a report and "sends" it to its recipients: a job with parameters.
 ///
-/// In a jobs file:
+/// Its parameters, as a jobs file gives them:
 ///
 /// ```json
-/// { "name": "nightly-report", "type": "report", "every": "1d",
-///   "parameters": { "recipients": ["ops@example.com"], "title": "Nightly figures" } }
+/// { "recipients": ["ops@example.com"], "title": "Nightly figures" }
 /// ```
 public struct ReportJob: NonOverlappingJob, Decodable {
     /// Who gets the report. Required.

@@ -31,6 +31,9 @@ public struct JobRegistry: Sendable {
     /// One type may be registered under several names (aliases); registering the same type
     /// under the same name again changes nothing.
     ///
+    /// - Parameters:
+    ///   - type: the job type; its parameters decode with its `Decodable` conformance.
+    ///   - name: the name jobs files use for it, such as `"report"`.
     /// - Throws: ``JobRegistryError`` when `name` is empty or another type is registered
     ///   under it already; the error names both types.
     public mutating func register<J: NonOverlappingJob & Decodable>(_ type: J.Type, as name: String) throws {
@@ -70,7 +73,7 @@ public struct JobRegistry: Sendable {
         }
     }
 
-    /// The Swift type registered under `name`, if any.
+    /// The Swift type registered under `name` (as a jobs file spells it), if any.
     public func jobType(named name: String) -> (any (NonOverlappingJob & Decodable).Type)? {
         entries[name]?.type
     }

@@ -41,6 +41,7 @@ public struct JobRegistryError: Error, Sendable, Hashable, CustomStringConvertib
         return nil
     }
 
+    /// A sentence naming the job or type, and what is wrong.
     public var description: String {
         switch code {
         case .emptyName(let type):

@@ -52,6 +52,7 @@ public struct JobRunError: Error, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// A sentence naming the job, its lock and token, and what went wrong.
     public var description: String {
         switch code {
         case .leaseLost(let holder?):

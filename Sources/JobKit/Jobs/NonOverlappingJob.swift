@@ -55,6 +55,9 @@ public protocol NonOverlappingJob: Sendable {
     ///
     /// Throwing makes the outcome ``JobOutcome/failed(_:)`` and reports `job.failed` with the
     /// error's description.
+    ///
+    /// - Parameter context: the run: its name, lease (with the fencing token), tick, logger
+    ///   and cancellation state.
     func runWorker(context: JobContext) async throws
 }
 

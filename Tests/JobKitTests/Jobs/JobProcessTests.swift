@@ -10,7 +10,11 @@ extension Jobs {
 
         @Test func aTakeoverByAnotherProcessAfterTheTTLIsReportedAsAnOverlap() async throws {
             let recorder = EventRecorder()
-            let (mutex, store) = try Support.mutex(table: "jobs_takeover", recorder: recorder)
+            // Beats far apart: the takeover must be found by the release, not by a heartbeat.
+            let (mutex, store) = try Support.mutex(
+                table: "jobs_takeover", recorder: recorder,
+                heartbeat: HeartbeatPolicy(interval: .seconds(600), window: .seconds(1200))
+            )
             let lockID = Support.lockID("takeover")
             let gate = Gate()
             let job = ScriptedJob(gate: gate)

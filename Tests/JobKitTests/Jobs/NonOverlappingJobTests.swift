@@ -104,6 +104,31 @@ extension Jobs {
             #expect(recorder.records.compactMap(\.event) == [.jobSkipped])
         }
 
+        @Test func takingOverAnExpiredLockIsReportedWithTheJobsName() async throws {
+            let recorder = EventRecorder()
+            let (mutex, store) = try Support.mutex(table: "jobs_recovered", recorder: recorder)
+            let lockID = Support.lockID("recovered")
+            let crashed = LockRequest(lockID: lockID, owner: "crashed-machine:9", ttl: .milliseconds(200), liveness: nil)
+            guard case .acquired(let old) = try store.acquire(crashed) else {
+                Issue.record("the test could not take the lock first")
+                return
+            }
+            _ = try await waitUntil(timeout: .seconds(30), "the crashed holder's TTL to pass on the server") {
+                try store.locks().first { $0.lockID == lockID && $0.status == .expired }
+            }
+
+            let outcome = await ScriptedJob().run(using: mutex, lockID: lockID, jobName: "heir")
+
+            guard case .succeeded = outcome else { Issue.record("expected success, got \(outcome)"); return }
+            let recovered = try #require(recorder.first(.lockRecovered))
+            #expect(recovered["job"] == "heir")
+            #expect(recovered["job_type"] == "JobKitTests.ScriptedJob")
+            #expect(recovered["previous_owner"] == "crashed-machine:9")
+            #expect(recovered.integer("previous_token") == old.token)
+            #expect(recovered["reason"] == "expired")
+            #expect(recorder.records.compactMap(\.event) == [.lockRecovered, .jobStarted, .jobSucceeded])
+        }
+
         @Test func aTickThatAlreadyRanIsSkippedWithBothTicks() async throws {
             let recorder = EventRecorder()
             let (mutex, _) = try Support.mutex(table: "jobs_already_ran", recorder: recorder)
