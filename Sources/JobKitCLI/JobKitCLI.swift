@@ -1,3 +1,40 @@
-/// The `jobkit` commands as a library: a user package builds the same command-line tool with
-/// its own job types registered next to the built-in ones.
-public enum JobKitCLI {}
+import ArgumentParser
+import JobKit
+import Synchronization
+
+/// The `jobkit` commands as a library, so an application can ship the same command-line tool
+/// with its own job types:
+///
+/// ```swift
+/// import JobKitCLI
+///
+/// @main
+/// struct MyScheduler {
+///     static func main() async {
+///         var registry = JobKitCLI.builtInJobs()
+///         try! registry.register(ReportJob.self, as: "report")
+///         await JobKitCLI.main(registry: registry)
+///     }
+/// }
+/// ```
+public enum JobKitCLI {
+    private static let configured = Mutex<JobRegistry?>(nil)
+
+    /// The job types every `jobkit` binary knows: `shell`.
+    public static func builtInJobs() -> JobRegistry {
+        var registry = JobRegistry()
+        // A fresh registry cannot hold "shell" already.
+        try! registry.register(ShellJob.self, as: "shell")
+        return registry
+    }
+
+    /// Parses the command line and runs the command, with `registry`'s job types; exits the process.
+    public static func main(registry: JobRegistry = builtInJobs(), arguments: [String]? = nil) async {
+        configured.withLock { $0 = registry }
+        signal(SIGPIPE, SIG_IGN)   // a closed stdout pipe drops lines instead of killing the scheduler
+        await JobKitCommand.main(arguments)
+    }
+
+    /// The registry the commands use.
+    static var registry: JobRegistry { configured.withLock { $0 } ?? builtInJobs() }
+}

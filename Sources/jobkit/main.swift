@@ -1,3 +1,3 @@
 import JobKitCLI
 
-print("jobkit: the scheduler commands are not wired yet")
+await JobKitCLI.main()

@@ -41,6 +41,13 @@ public struct JobRegistryError: Error, Sendable, Hashable, CustomStringConvertib
         return nil
     }
 
+    /// What is wrong, without the job's name and type: for an entry whose parameters did not
+    /// decode, `parameters.recipients[1]: expected a string.`; otherwise the whole description.
+    public var problem: String {
+        if case .invalidParameters(_, _, let path, let problem) = code { return "\(path): \(problem)." }
+        return description
+    }
+
     /// A sentence naming the job or type, and what is wrong.
     public var description: String {
         switch code {

@@ -1,0 +1,28 @@
+import ArgumentParser
+import JobKit
+import Logging
+
+/// `jobkit migrate`: creates or updates the lock schema.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Create or update the lock table of the configured store."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "A jobs file whose \"database\" names the store (when neither --database-url nor JOBKIT_DATABASE_URL is set).")
+    var config: String?
+
+    func run() async throws {
+        let database = try config.map { try JobsFileChoice.load($0).database } ?? nil
+        do {
+            let store = try LockStoreURL.makeStore(options.storeURL(fromFile: database))
+            try store.migrate()
+            print("Migrated \(store).")
+        } catch {
+            print("jobkit migrate: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}

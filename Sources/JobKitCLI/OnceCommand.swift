@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import JobKit
+import Logging
+
+/// `jobkit once JOB`: runs one job now, through its lock.
+struct OnceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "once",
+        abstract: "Run one job now, through its lock, and print its outcome event.",
+        discussion: "Exit status: 0 succeeded or skipped (the lock is held elsewhere), 1 failed, 3 overran its TTL, 4 the store could not be reached."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "The job's name in the jobs file.")
+    var job: String
+
+    @Option(help: "The jobs file. Default: jobs.json, or jobs.example.json when there is none.")
+    var config: String?
+
+    func run() async throws {
+        options.bootstrapLogging()
+        let logger = Logger(label: "jobkit")
+        let path = JobsFileChoice.path(config, logger: logger)
+        let scheduled: ScheduledJob
+        let mutex: DBMutex
+        do {
+            let file = try JobsFileChoice.load(path)
+            guard let found = try JobsFileChoice.scheduledJobs(file).first(where: { $0.name == job })
+                    ?? file.jobs.first(where: { $0.name == job }).map({ definition in
+                        ScheduledJob(
+                            name: definition.name, schedule: definition.schedule, lockID: definition.lockID,
+                            ttl: definition.ttl,
+                            job: try JobKitCLI.registry.makeJob(
+                                type: definition.type, parameters: definition.parameters, jobName: definition.name
+                            )
+                        )
+                    })
+            else {
+                let names = file.jobs.map(\.name).joined(separator: ", ")
+                throw ValidationError("\(path) has no job named \"\(job)\". Its jobs: \(names.isEmpty ? "none" : names).")
+            }
+            scheduled = found
+            mutex = try options.mutex(fromFile: file.database, logger: logger)
+        } catch {
+            logger.jobEvent(.configInvalid, level: .error, "\(error)", [LogKeys.error: .string("\(error)")])
+            throw ExitCode(1)
+        }
+        let outcome = await scheduled.job.run(
+            using: mutex, ttl: scheduled.ttl, lockID: scheduled.lockID, jobName: scheduled.name
+        )
+        if case .storeUnavailable(let error) = outcome {
+            logger.jobEvent(
+                .storeUnavailable, level: .error, "The lock store cannot be reached; the job did not run.",
+                [LogKeys.job: .string(scheduled.name), LogKeys.store: .string(mutex.store.description), LogKeys.error: .string("\(error)")]
+            )
+        }
+        throw ExitCode(outcome.exitCode)
+    }
+}
