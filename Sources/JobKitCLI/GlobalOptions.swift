@@ -16,7 +16,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// Sets up swift-log for this process. Call once, first.
     func bootstrapLogging() {
-        LoggingSystem.bootstrap(JobKitLogging.factory(format: logFormat ?? .automatic, level: logLevel))
+        LoggingSystem.bootstrap(JobKitLogging.factory(format: logFormat ?? .automatic, level: logLevel), metadataProvider: nil)
     }
 
     /// The store URL by precedence: `--database-url`, `JOBKIT_DATABASE_URL`, the jobs file's

@@ -3,6 +3,7 @@ import Foundation
 import JobKit
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `jobkit run [CONFIG]`: the scheduler.
 struct RunCommand: AsyncParsableCommand {

@@ -51,10 +51,10 @@ extension NonOverlappingJob {
         do {
             run = try await jobMutex.run(
                 lockID, ttl: ttl, tick: tick,
+                whenAcquired: { lease in reporter.started(lease) },
                 whenExpired: {},
                 whenLost: { holder in signals.leaseLost(to: holder, cancel: cancels) }
             ) { lease in
-                reporter.started(lease)
                 let context = JobContext(
                     jobName: jobName, lease: lease, tick: tick, logger: reporter.workerLogger(for: lease), signals: signals
                 )

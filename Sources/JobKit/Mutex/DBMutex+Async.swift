@@ -42,6 +42,7 @@ extension DBMutex {
     /// Acquires, runs `body`, stops the keeper and releases; reports nothing to the caller yet.
     func run<R>(
         _ lockID: String, ttl: LockTTL?, tick: Date?,
+        whenAcquired: @escaping @Sendable (Lease) -> Void = { _ in },
         whenExpired: @escaping @Sendable () -> Void,
         whenLost: @escaping @Sendable (LockHolder?) -> Void,
         isolation: isolated (any Actor)? = #isolation,
@@ -50,7 +51,7 @@ extension DBMutex {
         let request = try request(lockID, ttl: ttl, tick: tick)
         let mutex = self
         let keeper = try await BlockingQueue.run {
-            try mutex.hold(request, whenExpired: whenExpired, whenLost: whenLost)
+            try mutex.hold(request, whenAcquired: whenAcquired, whenExpired: whenExpired, whenLost: whenLost)
         }
         let result: Result<R, any Error>
         do {

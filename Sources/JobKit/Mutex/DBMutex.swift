@@ -65,6 +65,7 @@ public struct DBMutex: Sendable {
     /// Acquires, reports a recovery, and starts the keeper. Blocks.
     func hold(
         _ request: LockRequest,
+        whenAcquired: @Sendable (Lease) -> Void = { _ in },
         whenExpired: @escaping @Sendable () -> Void = {},
         whenLost: @escaping @Sendable (LockHolder?) -> Void = { _ in }
     ) throws -> LeaseKeeper {
@@ -73,6 +74,8 @@ public struct DBMutex: Sendable {
             throw error
         case .acquired(let lease):
             if let recovery = lease.recovered { reportRecovery(recovery, lease: lease) }
+            // Before the keeper's timers start, so nothing it reports can precede it.
+            whenAcquired(lease)
             let keeper = LeaseKeeper(
                 lease: lease, store: store, policy: heartbeat, logger: logger,
                 whenExpired: whenExpired, whenLost: whenLost

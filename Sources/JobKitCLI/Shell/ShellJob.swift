@@ -1,0 +1,51 @@
+import Logging
+import Foundation
+import JobKit
+
+/// The built-in `shell` job type: runs a command under the job's lock.
+///
+/// Its `parameters` are ``ShellParameters``: `command` (an argv array, run without a shell
+/// unless `"shell": true`), `env`, `cwd`, `timeout`. The child also gets `JOBKIT_JOB`,
+/// `JOBKIT_TICK`, `JOBKIT_LOCK_ID` and `JOBKIT_LOCK_TOKEN` (the fencing token, so a script can
+/// guard its own writes). A non-zero exit, a timeout or a signal fails the job; the `error`
+/// field of `job.failed` then holds the exit status and the last lines of stdout and stderr.
+/// On shutdown or lease loss the command's whole process group is terminated.
+public struct ShellJob: NonOverlappingJob, Decodable {
+    /// `shell`, as jobs files name it.
+    public static var jobTypeName: String { "shell" }
+
+    /// What to run.
+    public let parameters: ShellParameters
+
+    /// A shell job with these parameters.
+    public init(parameters: ShellParameters) { self.parameters = parameters }
+
+    /// Decodes the `parameters` object of a jobs-file entry.
+    public init(from decoder: any Decoder) throws {
+        parameters = try ShellParameters(from: decoder)
+    }
+
+    /// A shell job stops when its lock is lost: two copies of a script must not run at once.
+    public var cancelsOnLeaseLoss: Bool { true }
+
+    public func runWorker(context: JobContext) async throws {
+        let command = ShellCommand(
+            parameters: parameters, jobName: context.jobName, tick: context.tick,
+            lockID: context.lease.lockID, lockToken: context.lease.token
+        )
+        let result = try await command.run()
+        if result.cancelled { throw CancellationError() }
+        guard result.succeeded else { throw ShellJobFailure(result: result) }
+        if !result.stdoutTail.lines.isEmpty {
+            context.logger.debug("Output: \(result.stdoutTail.lines.joined(separator: "\n"))")
+        }
+    }
+}
+
+/// A shell command that exited non-zero, timed out or was killed by a signal.
+public struct ShellJobFailure: Error, Sendable, CustomStringConvertible {
+    /// How the command ended, with the last lines of its output.
+    public let result: ShellResult
+
+    public var description: String { result.description }
+}
