@@ -21,8 +21,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How long running jobs may take to finish after a shutdown request, in seconds, before they are cancelled.")
     var shutdownGrace: Double = 30
 
+    @Option(help: "How often a running job's holder proves it is alive, in seconds.")
+    var heartbeatInterval: Double = 10
+
+    @Option(help: "How long after its last heartbeat a holder is presumed dead and its lock free, in seconds.")
+    var heartbeatWindow: Double = 30
+
+    @Option(help: "This process's name in the lock table (default host:pid).")
+    var owner: String?
+
+    @Option(help: .hidden)
+    var testingClockOffset: Double = 0
+
     func validate() throws {
         guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must not be negative.") }
+        guard heartbeatInterval > 0, heartbeatInterval < heartbeatWindow else {
+            throw ValidationError("--heartbeat-interval must be positive and shorter than --heartbeat-window.")
+        }
     }
 
     func run() async throws {
@@ -35,7 +50,12 @@ struct RunCommand: AsyncParsableCommand {
         do {
             file = try JobsFileChoice.load(path)
             jobs = try JobsFileChoice.scheduledJobs(file)
-            mutex = try options.mutex(fromFile: file.database, logger: logger)
+            var configured = try options.mutex(fromFile: file.database, logger: logger)
+            configured.heartbeat = HeartbeatPolicy(
+                interval: .milliseconds(Int64(heartbeatInterval * 1000)), window: .milliseconds(Int64(heartbeatWindow * 1000))
+            )
+            if let owner { configured.owner = owner }
+            mutex = configured
         } catch {
             logger.jobEvent(
                 .configInvalid, level: .error, "The scheduler cannot start: \(error)",
@@ -45,7 +65,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         var configuration = Scheduler.Configuration()
         configuration.shutdownGrace = .milliseconds(Int64(shutdownGrace * 1000))
-        let scheduler = try Scheduler(jobs: jobs, mutex: mutex, configuration: configuration)
+        let clock: any SchedulerClock = testingClockOffset == 0
+            ? DispatchWallClock()
+            : OffsetClock(offset: .milliseconds(Int64(testingClockOffset * 1000)))
+        let scheduler = try Scheduler(jobs: jobs, mutex: mutex, clock: clock, configuration: configuration)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: scheduler)],
