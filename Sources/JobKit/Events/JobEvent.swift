@@ -14,8 +14,10 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     // MARK: Scheduler
 
     /// The scheduler has loaded its jobs and starts firing them. Level `info`.
+    /// Fields: `jobs` (how many), `owner`, `store`.
     public static let schedulerStarted = JobEvent(rawValue: "scheduler.started")
     /// The scheduler got a shutdown request: no new fires from now on. Level `info`.
+    /// Fields: `running` (how many jobs are still running and get the shutdown grace).
     public static let schedulerStopping = JobEvent(rawValue: "scheduler.stopping")
     /// The scheduler has stopped; every lock it held is released. Level `info`.
     public static let schedulerStopped = JobEvent(rawValue: "scheduler.stopped")
@@ -39,12 +41,13 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// once the lock was held also `token`, `ttl_s` and `duration_ms`. When the worker threw
     /// after the TTL ran out, ``jobOverran`` is reported just before it.
     public static let jobFailed = JobEvent(rawValue: "job.failed")
-    /// A job did not run: `reason` is `lock_held` (another process runs it now) or
-    /// `already_ran` (another process already ran this tick). Level `info`.
+    /// A job did not run: `reason` is `lock_held` (another process runs it now),
+    /// `already_ran` (another process already ran this tick) or `still_running` (this process
+    /// still runs the previous tick; decided without asking the store). Level `info`.
     ///
     /// Fields: `job`, `job_type`, `lock_id`, `reason`; for `lock_held` the holder: `holder`
     /// (its owner string), `holder_token`, `since`, `until` (absent when its lock never
-    /// expires); for `already_ran`, `tick` and `last_tick`.
+    /// expires); for `already_ran`, `tick` and `last_tick`; for `still_running`, `tick`.
     public static let jobSkipped = JobEvent(rawValue: "job.skipped")
     /// A job finished after its lock's TTL ran out; `overlapped` says whether another holder
     /// took the lock meanwhile. The overlap alert. Level `error`.
@@ -55,6 +58,9 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// ``jobFailed`` follows): an overlap is never hidden behind an error.
     public static let jobOverran = JobEvent(rawValue: "job.overran")
     /// A tick was missed by more than the job's grace period and was not run. Level `warning`.
+    ///
+    /// Fields: `job`, `lock_id`, `tick` (the latest missed tick), `first_tick`, `missed` (how
+    /// many ticks were missed).
     public static let jobMisfired = JobEvent(rawValue: "job.misfired")
 
     // MARK: Locks
@@ -67,6 +73,9 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let lockExpired = JobEvent(rawValue: "lock.expired")
     /// An acquisition took a lock over from a holder that expired or stopped beating;
     /// `previous_owner` and `reason` say whom and why. Level `warning`.
+    ///
+    /// Fields: `lock_id`, `token`, `owner`, `previous_owner`, `previous_token`, `reason`
+    /// (`expired` or `owner_dead`); `job` and `job_type` when the new holder is a job.
     public static let lockRecovered = JobEvent(rawValue: "lock.recovered")
     /// A heartbeat found the lease taken over or force-released: the holder no longer holds
     /// its lock. Level `error`.
@@ -77,18 +86,21 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let lockLost = JobEvent(rawValue: "lock.lost")
     /// `withDBMutex` finished after the lock's TTL ran out but its body threw, so the caller
     /// sees the body's error; this event reports the timeout. Level `error`.
+    ///
+    /// Fields: `lock_id`, `token`, `overlapped`, `ttl_s`, `error`, and the newcomer when known
+    /// (`holder`, `holder_token`, `since`, `until`). Job runs report `job.overran` instead.
     public static let lockOverran = JobEvent(rawValue: "lock.overran")
 
     // MARK: Store
 
     /// The lock store could not be reached; jobs do not run until it returns. Once per outage.
-    /// Level `error`.
+    /// Level `error`. Fields: `store`, `error`, and `job` when a job's fire found the outage.
     ///
     /// A job run reports it through its caller: ``NonOverlappingJob/run(using:tick:ttl:lockID:jobName:)``
     /// returns ``JobOutcome/storeUnavailable(_:)`` without logging, because only the caller
     /// knows whether the outage is new.
     public static let storeUnavailable = JobEvent(rawValue: "store.unavailable")
-    /// The lock store is reachable again after an outage. Level `info`.
+    /// The lock store is reachable again after an outage. Level `info`. Fields: `store`.
     public static let storeRecovered = JobEvent(rawValue: "store.recovered")
 
     // MARK: Configuration
