@@ -57,35 +57,11 @@ public struct JobRegistryError: Error, Sendable, Hashable, CustomStringConvertib
             return "Cannot register job type \(rejected) as \"\(name)\": \(registered) is registered under that name already."
         case .unknownType(let type, let jobName, let known):
             var text = "Job \"\(jobName)\" has unknown type \"\(type)\""
-            if let suggestion = Self.closest(to: type, in: known) { text += "; did you mean \"\(suggestion)\"?" } else { text += "." }
+            if let suggestion = Suggestions.closest(to: type, among: known) { text += "; did you mean \"\(suggestion)\"?" } else { text += "." }
             text += known.isEmpty ? " No job types are registered." : " Known types: \(known.joined(separator: ", "))."
             return text
         case .invalidParameters(let jobName, let type, let path, let problem):
             return "Job \"\(jobName)\" (type \(type)): \(path): \(problem)."
         }
-    }
-
-    /// The known name closest to `name` by edit distance, when it is close enough to be a typo.
-    private static func closest(to name: String, in known: [String]) -> String? {
-        let scored = known.map { (name: $0, distance: editDistance(name.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { ($0.distance, $0.name) < ($1.distance, $1.name) }) else { return nil }
-        return best.distance <= max(1, min(name.count, best.name.count) / 3) ? best.name : nil
-    }
-
-    /// Levenshtein distance between two strings, by characters.
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }

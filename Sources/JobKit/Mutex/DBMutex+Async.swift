@@ -11,6 +11,7 @@ extension DBMutex {
     ///   - ttl: this call's TTL; by default the mutex's.
     ///   - tick: the scheduled time this run is for, if any: a tick not newer than the last
     ///     one claimed for this lock is refused as already ran.
+    ///   - isolation: the actor `body` runs on; by default the caller's.
     ///   - body: the critical code.
     /// - Returns: what `body` returns.
     /// - Throws: ``DBMutexError`` when the lock is held elsewhere (the body does not run);

@@ -4,7 +4,7 @@ import Synchronization
 extension DBMutex {
     private static let bootstrapped = Mutex<DBMutex?>(nil)
 
-    /// Sets the mutex that ``withDBMutex(_:ttl:tick:_:)-(_,_,_,()->R)`` and ``dbMutex(_:ttl:_:)`` use.
+    /// Sets the mutex that `withDBMutex` and `dbMutex` use.
     ///
     /// Call it once at start-up, the way django-db-mutex reads its settings. Calling it again
     /// replaces the mutex for later calls.

@@ -17,7 +17,7 @@ import Foundation
 /// (`"1h2h"`, `"5m1h"`), a number without a unit after another part (`"1h30"`), values beyond
 /// ``maximum`` and non-finite numbers throw ``DurationTextError``.
 ///
-/// ``Swift/Duration/jobKitText`` writes a duration back in this form, so `DurationText(d.jobKitText)`
+/// `Duration.jobKitText` writes a duration back in this form, so `DurationText(d.jobKitText)`
 /// gives `d` back for every duration of whole milliseconds.
 public struct DurationText: Sendable, Hashable, CustomStringConvertible, Codable {
     /// The duration.

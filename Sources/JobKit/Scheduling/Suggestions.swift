@@ -6,10 +6,13 @@
 /// swaps two neighbours), or when one is a prefix of the other and the shorter has at least
 /// three characters (`param` for `parameters`, `lock_id` for `lock`). Far-fetched guesses are
 /// worse than none, so anything else gets no suggestion.
-enum Suggestions {
+///
+/// Every "did you mean" in JobKit goes through it (jobs-file keys and time zones, job types,
+/// shell parameters), so they all guess alike; job types of your own can use it too.
+public enum Suggestions {
     /// The closest candidate to `word`, or nil when none is close. Ties go to the candidate
     /// listed first.
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let typed = Array(word.lowercased().unicodeScalars)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -28,7 +31,7 @@ enum Suggestions {
     }
 
     /// `a, b and c`: names as a message lists them.
-    static func list(_ names: [String]) -> String {
+    public static func list(_ names: [String]) -> String {
         guard let last = names.last else { return "" }
         guard names.count > 1 else { return last }
         return names.dropLast().joined(separator: ", ") + " and " + last
