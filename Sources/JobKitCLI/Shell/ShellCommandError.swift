@@ -66,6 +66,7 @@ public struct ShellCommandError: Error, Sendable, Hashable, CustomStringConverti
             return "\(shownPath) does not exist"
         case .notExecutable:
             if errorNumber == EISDIR { return "\(shownPath) is a directory, not a program" }
+            if errorNumber == ENOENT { return "the interpreter named on the #! line of \(shownPath) does not exist" }
             if errorNumber == ENOEXEC {
                 return "\(shownPath) is not in a format the system can run; if it is a script, start it with a #! line"
             }
