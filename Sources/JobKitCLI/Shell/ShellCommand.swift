@@ -68,7 +68,9 @@ public struct ShellCommand: Sendable, Hashable {
     /// `…`. Default: 4096.
     public var tailLineByteLimit = 4096
 
-    /// Creates a command from its parts.
+    /// Creates a command from its parts, unchecked: ``ShellParameters`` checks what comes
+    /// from a jobs file. No string may hold a NUL character (C cuts it there), and no
+    /// variable name may hold `=`.
     ///
     /// - Parameters:
     ///   - arguments: `argv`: the program, then its arguments; must not be empty.

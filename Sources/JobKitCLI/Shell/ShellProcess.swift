@@ -60,6 +60,9 @@ final class ShellProcess: Sendable {
     private static let chunkSize = 64 * 1024
     /// How many reads from one pipe the reader makes before it looks at the other.
     private static let readsPerTurn = 16
+    /// How many turns of reads a pipe given up still gets, to take what is buffered in it
+    /// without chasing a writer forever.
+    private static let finalTurns = 4
 
     /// Starts supervising the child `pid`, whose stdout and stderr are the read ends
     /// `stdout` and `stderr` (which this object closes).
@@ -133,15 +136,25 @@ final class ShellProcess: Sendable {
             let ready = poll(&watched, nfds_t(watched.count), Self.readerWakeMilliseconds)
             if ready < 0, errno != EINTR { break }
             for stream in 0..<2 where open[stream] && watched[stream].revents != 0 {
-                open[stream] = drain(stream, into: buffer)
+                open[stream] = drain(stream, into: buffer) != .ended
+            }
+        }
+        // Told to give up: the group is gone, but something outside it holds a pipe open.
+        // What the group wrote before it ended is still in the pipe; take it.
+        for stream in 0..<2 where open[stream] {
+            for _ in 0..<Self.finalTurns {
+                guard drain(stream, into: buffer) == .more else { break }
             }
         }
         for descriptor in descriptors { close(descriptor) }
         queue.async { [self] in outputClosed() }
     }
 
-    /// Reads what a pipe holds, up to ``readsPerTurn`` chunks; false once it is at its end.
-    private func drain(_ stream: Int, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+    private enum Drained { case empty, more, ended }
+
+    /// Reads what a pipe holds, up to ``readsPerTurn`` chunks: `.empty` when it holds no
+    /// more for now, `.more` when the turn ended first, `.ended` at its end.
+    private func drain(_ stream: Int, into buffer: UnsafeMutableRawBufferPointer) -> Drained {
         var reads = 0
         while reads < Self.readsPerTurn {
             let count = read(descriptors[stream], buffer.baseAddress, buffer.count)
@@ -149,12 +162,12 @@ final class ShellProcess: Sendable {
                 reads += 1
                 state.withLock { $0.tails[stream].append(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) }
             } else if count == 0 {
-                return false
+                return .ended
             } else if errno != EINTR {
-                return errno == EAGAIN || errno == EWOULDBLOCK
+                return errno == EAGAIN || errno == EWOULDBLOCK ? .empty : .ended
             }
         }
-        return true
+        return .more
     }
 
     // MARK: Events, all on `queue`

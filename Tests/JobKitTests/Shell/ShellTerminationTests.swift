@@ -46,7 +46,7 @@ import Glibc
         #expect(result.signal == SIGTERM)
         #expect(result.duration < .seconds(120))  // far less than the 300 s the script would take
         #expect(result.description.hasPrefix("timed out after "))
-        #expect(result.description.hasSuffix(" and was terminated (killed by signal 15 (SIGTERM))"))
+        #expect(result.description.hasSuffix(" and was terminated: killed by signal 15 (SIGTERM)"))
         try await ShellTest.waitUntilGone(grandchild)
     }
 
@@ -56,6 +56,16 @@ import Glibc
         defer { ShellTest.cleanUp(grandchild) }
         #expect(result.timedOut)
         #expect(result.signal == SIGKILL)
+        try await ShellTest.waitUntilGone(grandchild)
+    }
+
+    @Test func aCommandThatExitsZeroOnSIGTERMStillFailsByTimeout() async throws {
+        let (result, grandchild) = try await runUntilGrandchildStarted(prefix: "trap 'exit 0' TERM; ")
+        defer { ShellTest.cleanUp(grandchild) }
+        #expect(result.timedOut)
+        #expect(result.exitCode == 0)
+        #expect(!result.succeeded)
+        #expect(result.description.hasSuffix(" and was terminated: exit status 0"))
         try await ShellTest.waitUntilGone(grandchild)
     }
 
@@ -76,7 +86,7 @@ import Glibc
         #expect(!result.succeeded)
         #expect(result.signal == SIGTERM)
         #expect(result.stdoutTail.lines == [stdoutLine])
-        #expect(result.description == "cancelled and terminated (killed by signal 15 (SIGTERM)); stdout: started")
+        #expect(result.description == "cancelled and terminated: killed by signal 15 (SIGTERM); stdout: started")
         try await ShellTest.waitUntilGone(grandchild)
     }
 
