@@ -197,10 +197,7 @@ extension ShellCommand {
                 return ShellCommandError(.commandNotFound, command: program, path: shown)
             }
             // The file is there, so what is missing is the interpreter its #! line names.
-            return ShellCommandError(
-                .notExecutable, command: program, path: shown, errorNumber: ENOENT,
-                operation: "the interpreter named on its #! line does not exist"
-            )
+            return ShellCommandError(.notExecutable, command: program, path: shown, errorNumber: ENOENT)
         case EACCES, ENOEXEC, EISDIR:
             return ShellCommandError(.notExecutable, command: program, path: shown, errorNumber: code)
         default:

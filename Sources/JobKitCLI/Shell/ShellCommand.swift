@@ -1,5 +1,12 @@
 import Foundation
 import JobKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A command ready to run as a child process of its own process group: the program and its
 /// arguments, the complete environment, the working directory and the limits.
@@ -61,7 +68,9 @@ public struct ShellCommand: Sendable, Hashable {
     /// `…`. Default: 4096.
     public var tailLineByteLimit = 4096
 
-    /// Creates a command from its parts.
+    /// Creates a command from its parts, unchecked: ``ShellParameters`` checks what comes
+    /// from a jobs file. No string may hold a NUL character (C cuts it there), and no
+    /// variable name may hold `=`.
     ///
     /// - Parameters:
     ///   - arguments: `argv`: the program, then its arguments; must not be empty.
@@ -130,18 +139,43 @@ public struct ShellCommand: Sendable, Hashable {
     ///
     /// A non-zero exit is a result, not an error: see ``ShellResult/succeeded``.
     ///
+    /// A program file that is still open for writing (`ETXTBSY`) is tried again a few times
+    /// over about half a second before that counts as a failure.
+    ///
     /// - Throws: ``ShellCommandError`` when the command cannot start (command not found, not
     ///   executable, missing working directory, spawn failure); `CancellationError` when the
     ///   task was cancelled before the start.
     public func run() async throws -> ShellResult {
-        try Task.checkCancellation()
-        let process = try spawn()
+        let process = try await spawnWhenNotBusy()
         return await withTaskCancellationHandler {
             await process.result()
         } onCancel: {
             process.cancel()
         }
     }
+
+    /// Spawns, trying again a few times while the program file is busy (`ETXTBSY`).
+    ///
+    /// A file is busy while it is open for writing somewhere: being deployed, or just written
+    /// by this very process while another thread's child briefly holds a copy of the
+    /// descriptor between fork and exec. That passes in moments.
+    private func spawnWhenNotBusy() async throws -> ShellProcess {
+        var attempt = 0
+        while true {
+            try Task.checkCancellation()
+            switch Result(catching: { () throws(ShellCommandError) -> ShellProcess in try spawn() }) {
+            case .success(let process):
+                return process
+            case .failure(let error):
+                guard error.errorNumber == ETXTBSY, attempt < Self.busyRetryLimit else { throw error }
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(10 << attempt))
+            }
+        }
+    }
+
+    /// How often ``run()`` tries again when the program is busy being written (`ETXTBSY`).
+    static let busyRetryLimit = 5
 
     /// The program as messages name it.
     var programName: String { arguments[0] }

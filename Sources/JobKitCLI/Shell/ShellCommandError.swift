@@ -14,7 +14,7 @@ public struct ShellCommandError: Error, Sendable, Hashable, CustomStringConverti
         /// No file by the program's name in any directory of `PATH`, or no file at the path given.
         public static let commandNotFound = Code("command not found")
         /// The program was found but cannot be executed: no execute permission, a directory,
-        /// or not a format the system can run.
+        /// not a format the system can run, or a script whose `#!` interpreter does not exist.
         public static let notExecutable = Code("not executable")
         /// The working directory does not exist.
         public static let workingDirectoryNotFound = Code("working directory not found")
@@ -66,6 +66,7 @@ public struct ShellCommandError: Error, Sendable, Hashable, CustomStringConverti
             return "\(shownPath) does not exist"
         case .notExecutable:
             if errorNumber == EISDIR { return "\(shownPath) is a directory, not a program" }
+            if errorNumber == ENOENT { return "the interpreter named on the #! line of \(shownPath) does not exist" }
             if errorNumber == ENOEXEC {
                 return "\(shownPath) is not in a format the system can run; if it is a script, start it with a #! line"
             }

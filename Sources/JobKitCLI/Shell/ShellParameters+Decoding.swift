@@ -231,10 +231,20 @@ extension ShellParameters: Decodable {
 
     // MARK: Did you mean
 
-    /// The known key a misspelt one most probably meant: at most one edit per three
-    /// characters (at least one; an edit inserts, deletes or replaces a character or swaps two
+    /// Names people reach for out of habit from other tools, and the key meant.
+    private static let aliases = [
+        "cmd": "command", "args": "command", "argv": "command", "script": "command", "run": "command",
+        "environment": "env", "environ": "env", "vars": "env", "variables": "env",
+        "dir": "cwd", "directory": "cwd", "workdir": "cwd", "working_directory": "cwd", "chdir": "cwd",
+        "sh": "shell", "use_shell": "shell",
+    ]
+
+    /// The known key a misspelt one most probably meant: a common other name for it (`cmd`,
+    /// `workdir`, `environment`), else the closest key at most one edit per three characters
+    /// away (at least one; an edit inserts, deletes or replaces a character or swaps two
     /// neighbours), ignoring case, or a prefix of at least three characters either way.
     static func closestKey(to word: String) -> String? {
+        if let alias = aliases[word.lowercased()] { return alias }
         let typed = Array(word.lowercased().unicodeScalars)
         var best: (key: String, rank: Int)?
         for key in keys {

@@ -12,13 +12,15 @@ import Darwin
 /// A started shell command under supervision: its output pipes drained into bounded tails,
 /// its exit awaited, its time limit kept, and its process group terminated when it must be.
 ///
-/// Everything happens off Swift's cooperative thread pool: the pipes are read by Dispatch
-/// read sources and the timers are Dispatch timers, all on one serial queue, and `waitpid`
-/// blocks a thread of its own. The state is only touched on that queue; the mutex makes
-/// that provable to the compiler and costs nothing uncontended.
+/// Nothing blocks Swift's cooperative thread pool. Two threads of its own serve each
+/// command: one blocks in `waitpid`, the other reads both pipes (`poll`, then non-blocking
+/// reads until the pipe is empty), so the child never blocks on a full pipe. Decisions
+/// (timeouts, signals, finishing) run on one serial Dispatch queue, driven by Dispatch
+/// timers. Dispatch read sources are not used: on Linux, libdispatch's epoll loop crashed
+/// under many short-lived pipes whose descriptor numbers are reused at once.
 ///
 /// The run is finished when the command has exited, its group is gone (no live member, or
-/// `SIGKILL` was sent after the grace), and both pipes are at their end (or were closed a
+/// `SIGKILL` was sent after the grace), and both pipes are at their end (or were given up a
 /// grace after the group ended, for a process that left the group but holds them).
 final class ShellProcess: Sendable {
     /// The child's pid, which is also its process group's id.
@@ -32,8 +34,8 @@ final class ShellProcess: Sendable {
 
     private struct State {
         var tails: [ShellOutputCollector]
-        var readers: [(any DispatchSourceRead)?] = [nil, nil]
-        var openStreams = 2
+        var outputOpen = true
+        var stopReading = false
         var leaderEnded = false
         var waitStatus: Int32?
         var terminating = false
@@ -52,8 +54,15 @@ final class ShellProcess: Sendable {
 
     /// How often a group whose leader has exited is checked for live members.
     private static let pollInterval: Duration = .milliseconds(25)
+    /// How long the reader waits in `poll` before looking whether it should give up.
+    private static let readerWakeMilliseconds: Int32 = 100
     /// How many bytes one read takes from a pipe.
     private static let chunkSize = 64 * 1024
+    /// How many reads from one pipe the reader makes before it looks at the other.
+    private static let readsPerTurn = 16
+    /// How many turns of reads a pipe given up still gets, to take what is buffered in it
+    /// without chasing a writer forever.
+    private static let finalTurns = 4
 
     /// Starts supervising the child `pid`, whose stdout and stderr are the read ends
     /// `stdout` and `stderr` (which this object closes).
@@ -71,14 +80,15 @@ final class ShellProcess: Sendable {
         for descriptor in descriptors {
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
         }
-        queue.async { [self] in
-            state.withLock { state in
-                for stream in 0..<2 { state.readers[stream] = makeReader(stream) }
-                if let timeout {
+        if let timeout {
+            queue.async { [self] in
+                state.withLock { state in
+                    guard !state.leaderEnded else { return }
                     state.timeoutTimer = makeTimer(after: timeout) { [self] in timeoutFired() }
                 }
             }
         }
+        Thread.detachNewThread { [self] in readOutput() }
         Thread.detachNewThread { [self] in
             var status: Int32 = 0
             var reaped: pid_t
@@ -114,32 +124,58 @@ final class ShellProcess: Sendable {
         }
     }
 
-    // MARK: Events, all on `queue`
+    // MARK: The reader thread
 
-    private func readAvailable(_ stream: Int) {
-        let ended = withUnsafeTemporaryAllocation(byteCount: Self.chunkSize, alignment: 1) { buffer -> Bool in
+    /// Reads both pipes to their end, or until told to give up, then closes them.
+    private func readOutput() {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 1)
+        defer { buffer.deallocate() }
+        var open = [true, true]
+        while open[0] || open[1], !state.withLock({ $0.stopReading }) {
+            var watched = (0..<2).map { pollfd(fd: open[$0] ? descriptors[$0] : -1, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&watched, nfds_t(watched.count), Self.readerWakeMilliseconds)
+            if ready < 0, errno != EINTR { break }
+            for stream in 0..<2 where open[stream] && watched[stream].revents != 0 {
+                open[stream] = drain(stream, into: buffer) != .ended
+            }
+        }
+        // Told to give up: the group is gone, but something outside it holds a pipe open.
+        // What the group wrote before it ended is still in the pipe; take it.
+        for stream in 0..<2 where open[stream] {
+            for _ in 0..<Self.finalTurns {
+                guard drain(stream, into: buffer) == .more else { break }
+            }
+        }
+        for descriptor in descriptors { close(descriptor) }
+        queue.async { [self] in outputClosed() }
+    }
+
+    private enum Drained { case empty, more, ended }
+
+    /// Reads what a pipe holds, up to ``readsPerTurn`` chunks: `.empty` when it holds no
+    /// more for now, `.more` when the turn ended first, `.ended` at its end.
+    private func drain(_ stream: Int, into buffer: UnsafeMutableRawBufferPointer) -> Drained {
+        var reads = 0
+        while reads < Self.readsPerTurn {
             let count = read(descriptors[stream], buffer.baseAddress, buffer.count)
             if count > 0 {
+                reads += 1
                 state.withLock { $0.tails[stream].append(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) }
-                return false
+            } else if count == 0 {
+                return .ended
+            } else if errno != EINTR {
+                return errno == EAGAIN || errno == EWOULDBLOCK ? .empty : .ended
             }
-            if count == -1, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return false }
-            return true
         }
-        if ended { stopReading(stream) }
+        return .more
     }
 
-    private func stopReading(_ stream: Int) {
-        state.withLock { state in
-            state.readers[stream]?.cancel()
-            state.readers[stream] = nil
-        }
-    }
+    // MARK: Events, all on `queue`
 
-    /// A reader's cancel handler ran: its descriptor is closed.
-    private func streamClosed() {
+    /// The reader closed both pipes.
+    private func outputClosed() {
         settle { state in
-            state.openStreams -= 1
+            state.outputOpen = false
         }
     }
 
@@ -194,10 +230,7 @@ final class ShellProcess: Sendable {
         state.withLock { state in
             state.drainTimer?.cancel()
             state.drainTimer = nil
-            for stream in 0..<2 {
-                state.readers[stream]?.cancel()
-                state.readers[stream] = nil
-            }
+            state.stopReading = true
         }
     }
 
@@ -223,7 +256,7 @@ final class ShellProcess: Sendable {
         let (result, waiters) = state.withLock { state -> (ShellResult?, [CheckedContinuation<ShellResult, Never>]) in
             change(&state)
             guard state.leaderEnded, state.groupGone || state.killed else { return (nil, []) }
-            if state.openStreams > 0 {
+            if state.outputOpen {
                 if state.drainTimer == nil {
                     state.drainTimer = makeTimer(after: grace) { [self] in drainExpired() }
                 }
@@ -268,18 +301,6 @@ final class ShellProcess: Sendable {
     }
 
     // MARK: Dispatch sources
-
-    private func makeReader(_ stream: Int) -> any DispatchSourceRead {
-        let descriptor = descriptors[stream]
-        let reader = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
-        reader.setEventHandler { [self] in readAvailable(stream) }
-        reader.setCancelHandler { [self] in
-            close(descriptor)
-            streamClosed()
-        }
-        reader.resume()
-        return reader
-    }
 
     private func makeTimer(
         after delay: Duration,

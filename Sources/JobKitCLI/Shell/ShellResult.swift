@@ -72,7 +72,8 @@ public struct ShellResult: Sendable, Hashable, CustomStringConvertible {
 
     /// How the command ended, then the last few lines of stderr (or of stdout, when stderr
     /// is empty): `exit status 3; stderr: …`, `killed by signal 9 (SIGKILL)`,
-    /// `timed out after 5m and was terminated (killed by signal 15, SIGTERM); stderr: …`.
+    /// `timed out after 5m and was terminated: killed by signal 15 (SIGTERM); stderr: …`,
+    /// `cancelled and terminated: killed by signal 15 (SIGTERM)`.
     public var description: String {
         var text = ending
         if terminatedLeftoverProcesses {
@@ -97,10 +98,10 @@ public struct ShellResult: Sendable, Hashable, CustomStringConvertible {
         }
         if timedOut {
             let limit = timeout.map { " after \($0.jobKitText)" } ?? ""
-            return "timed out\(limit) and was terminated (\(status))"
+            return "timed out\(limit) and was terminated: \(status)"
         }
         if cancelled {
-            return "cancelled and terminated (\(status))"
+            return "cancelled and terminated: \(status)"
         }
         return status
     }
