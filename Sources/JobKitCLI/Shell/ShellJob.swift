@@ -7,8 +7,10 @@ import JobKit
 /// Its `parameters` are ``ShellParameters``: `command` (an argv array, run without a shell
 /// unless `"shell": true`), `env`, `cwd`, `timeout`. The child also gets `JOBKIT_JOB`,
 /// `JOBKIT_TICK`, `JOBKIT_LOCK_ID` and `JOBKIT_LOCK_TOKEN` (the fencing token, so a script can
-/// guard its own writes). A non-zero exit, a timeout or a signal fails the job; the `error`
-/// field of `job.failed` then holds the exit status and the last lines of stdout and stderr.
+/// guard its own writes). It does not inherit `JOBKIT_DATABASE_URL`: the scheduler's database
+/// password is not every script's business (a job that needs it sets it in `env`).
+/// A non-zero exit, a timeout or a signal fails the job; the `error` field of `job.failed`
+/// then holds how it ended and the last lines of stderr (of stdout when stderr is empty).
 /// On shutdown or lease loss the command's whole process group is terminated.
 public struct ShellJob: NonOverlappingJob, Decodable {
     /// `shell`, as jobs files name it.
@@ -28,10 +30,13 @@ public struct ShellJob: NonOverlappingJob, Decodable {
     /// A shell job stops when its lock is lost: two copies of a script must not run at once.
     public var cancelsOnLeaseLoss: Bool { true }
 
+    /// Runs the command once and fails the job unless it exits 0.
     public func runWorker(context: JobContext) async throws {
+        var inherited = ProcessInfo.processInfo.environment
+        inherited.removeValue(forKey: LockStoreURL.environmentVariable)
         let command = ShellCommand(
             parameters: parameters, jobName: context.jobName, tick: context.tick,
-            lockID: context.lease.lockID, lockToken: context.lease.token
+            lockID: context.lease.lockID, lockToken: context.lease.token, inheritedEnvironment: inherited
         )
         let result = try await command.run()
         if result.cancelled { throw CancellationError() }
@@ -47,5 +52,6 @@ public struct ShellJobFailure: Error, Sendable, CustomStringConvertible {
     /// How the command ended, with the last lines of its output.
     public let result: ShellResult
 
+    /// How the command ended and the last lines it wrote.
     public var description: String { result.description }
 }

@@ -245,40 +245,6 @@ extension ShellParameters: Decodable {
     /// neighbours), ignoring case, or a prefix of at least three characters either way.
     static func closestKey(to word: String) -> String? {
         if let alias = aliases[word.lowercased()] { return alias }
-        let typed = Array(word.lowercased().unicodeScalars)
-        var best: (key: String, rank: Int)?
-        for key in keys {
-            let known = Array(key.unicodeScalars)
-            let distance = editDistance(typed, known)
-            let limit = max(1, max(typed.count, known.count) / 3)
-            let isPrefix = min(typed.count, known.count) >= 3
-                && (known.starts(with: typed) || typed.starts(with: known))
-            guard distance <= limit || isPrefix else { continue }
-            let rank = distance <= limit ? distance : limit + 1 + distance
-            if let current = best, current.rank <= rank { continue }
-            best = (key, rank)
-        }
-        return best?.key
-    }
-
-    /// The optimal-string-alignment distance: Levenshtein plus swaps of neighbours.
-    private static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previousPrevious = [Int](repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    current[j] = min(current[j], previousPrevious[j - 2] + 1)
-                }
-            }
-            (previousPrevious, previous, current) = (previous, current, previousPrevious)
-        }
-        return previous[b.count]
+        return Suggestions.closest(to: word, among: ShellParameters.keys)
     }
 }
