@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 
-// An application package that uses JobKit: two job types of its own and a small executable
-// that runs them once through DBMutex. Build it with `swift build` in this directory.
+// An application package that uses JobKit: two job types of its own, and its own scheduler
+// binary: the `jobkit` command line with those types registered next to `shell`.
+// Build it with `swift build` in this directory; see README.md.
 
 import PackageDescription
 
@@ -15,7 +16,6 @@ let package = Package(
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // The job types: a library, so a scheduler binary and tests can share them.
@@ -26,14 +26,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Runs the example jobs once; the place to wire in a job type of your own.
+        // The scheduler binary: JobKitCLI with the types above. Wiring only.
         .executableTarget(
             name: "jobkit-example",
             dependencies: [
                 "ExampleJobs",
-                .product(name: "JobKit", package: jobKit),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "JobKitCLI", package: jobKit),
             ]
         ),
     ],

@@ -1,19 +1,13 @@
 import JobKit
 
-/// The job types of this package, and the parameters the example runs them with.
+/// The job types of this package.
 public enum ExampleJobs {
-    /// A registry with every job type of this package, under the names a jobs file uses.
-    /// Register your own types here.
-    public static func registry() throws -> JobRegistry {
-        var registry = JobRegistry()
+    /// Adds every job type of this package to `registry`, under the names a jobs file uses:
+    /// `report` (``ReportJob``) and `cleanup` (``CleanupJob``). Register your own types here.
+    ///
+    /// - Throws: `JobRegistryError` when `registry` already has one of these names.
+    public static func register(in registry: inout JobRegistry) throws {
         try registry.register(ReportJob.self, as: "report")
         try registry.register(CleanupJob.self, as: "cleanup")
-        return registry
     }
-
-    /// Parameters to run each type with when none are given, as a jobs file would hold them.
-    public static let sampleParameters: [String: String] = [
-        "report": #"{"recipients": ["ops@example.com", "cfo@example.com"], "title": "Nightly figures"}"#,
-        "cleanup": #"{"olderThanDays": 30}"#,
-    ]
 }

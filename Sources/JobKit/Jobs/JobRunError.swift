@@ -1,10 +1,12 @@
 /// A job run that went wrong around its worker rather than inside it: the job lost its lock
-/// and was cancelled, or its lock could not be released.
+/// and was cancelled, the task running it was cancelled (a scheduler whose shutdown grace ran
+/// out), or its lock could not be released.
 ///
 /// Reported as ``JobOutcome/failed(_:)`` and `job.failed`.
 public struct JobRunError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case leaseLost(newHolder: LockHolder?)
+        case cancelled
         case releaseFailed(any Error)
     }
 
@@ -29,6 +31,11 @@ public struct JobRunError: Error, Sendable, CustomStringConvertible {
         JobRunError(code: .leaseLost(newHolder: newHolder), jobName: jobName, lease: lease)
     }
 
+    /// The task running the job was cancelled and the worker stopped with `CancellationError`.
+    static func cancelled(jobName: String, lease: Lease) -> JobRunError {
+        JobRunError(code: .cancelled, jobName: jobName, lease: lease)
+    }
+
     /// The worker returned, but releasing its lock failed.
     static func releaseFailed(jobName: String, lease: Lease, error: any Error) -> JobRunError {
         JobRunError(code: .releaseFailed(error), jobName: jobName, lease: lease)
@@ -37,6 +44,13 @@ public struct JobRunError: Error, Sendable, CustomStringConvertible {
     /// Whether the job was cancelled because it lost its lock.
     public var isLeaseLost: Bool {
         if case .leaseLost = code { return true }
+        return false
+    }
+
+    /// Whether the job was cancelled because the task running it was cancelled, as a
+    /// scheduler does to a run still going when its shutdown grace ends.
+    public var isCancelled: Bool {
+        if case .cancelled = code { return true }
         return false
     }
 
@@ -61,6 +75,9 @@ public struct JobRunError: Error, Sendable, CustomStringConvertible {
         case .leaseLost(nil):
             "Job \"\(jobName)\" lost its lock \"\(lockID)\" (token \(token)), which was force-released "
                 + "while it ran, and was cancelled."
+        case .cancelled:
+            "Job \"\(jobName)\" (lock \"\(lockID)\", token \(token)) was cancelled before it finished: "
+                + "the scheduler stopped and the job outlasted its shutdown grace, or its caller cancelled it."
         case .releaseFailed(let error):
             "Job \"\(jobName)\" finished, but releasing its lock \"\(lockID)\" (token \(token)) failed: \(error) "
                 + "The lock frees when its heartbeat window or TTL passes; whether the run overran is unknown."

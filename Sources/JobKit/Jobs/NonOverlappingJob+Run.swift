@@ -21,7 +21,9 @@ extension NonOverlappingJob {
     /// When a heartbeat finds the lock gone and the job opted into
     /// ``cancelsOnLeaseLoss``, the worker's task is cancelled; if the worker then throws
     /// `CancellationError`, the outcome is ``JobOutcome/failed(_:)`` with a ``JobRunError``.
-    /// Cancelling the task that calls `run` cancels the worker too.
+    /// Cancelling the task that calls `run` cancels the worker too; if the worker then throws
+    /// `CancellationError`, the outcome is ``JobOutcome/failed(_:)`` with a ``JobRunError``
+    /// whose ``JobRunError/isCancelled`` is set.
     ///
     /// - Parameters:
     ///   - mutex: the mutex (store, owner, default TTL, heartbeat policy, logger) to run under.
@@ -96,6 +98,8 @@ extension NonOverlappingJob {
             var error = workerError
             if cancels, workerError is CancellationError, signals.isLeaseLost {
                 error = JobRunError.leaseLost(jobName: jobName, lease: run.lease, newHolder: signals.newHolder)
+            } else if workerError is CancellationError, signals.isCancelled {
+                error = JobRunError.cancelled(jobName: jobName, lease: run.lease)
             }
             switch run.release {
             case .success(let released):

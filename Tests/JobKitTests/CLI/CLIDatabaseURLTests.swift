@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+extension CLI {
+    /// A bad `--database-url` gets a clear error and a non-zero exit status, and its password
+    /// is printed nowhere.
+    @Suite struct DatabaseURLTests {
+        static let password = "hunter2"
+
+        /// Nothing listens on port 1: the store cannot be reached, so the job does not run.
+        @Test func onceWithAnUnreachableServerSaysSoWithoutThePassword() async throws {
+            let directory = try TemporaryDirectory()
+            let config = try CLI.writeJobsFile(in: directory, jobs: [
+                CLI.shellJob("hello", every: "1h", script: "touch ran", in: directory),
+            ])
+            let url = "postgres://u:\(Self.password)@127.0.0.1:1/db"
+            let once = try await JobKitProcess.run(["once", "hello", "--config", config, "--database-url", url])
+            #expect(try await once.waitForExit() == 4, "4: the store could not be reached. \(once.allOutput)")
+            let lines = try once.parsedLines()
+            #expect(lines.compactMap(\.name) == ["store.unavailable"])
+            let unavailable = try #require(lines.first)
+            #expect(unavailable["job"] == "hello")
+            #expect(unavailable["error"]?.contains("127.0.0.1") == true, "\(unavailable)")
+            #expect(unavailable["store"]?.hasPrefix("postgres://u@127.0.0.1:1/db") == true, "\(unavailable)")
+            #expect(!FileManager.default.fileExists(atPath: directory.path("ran")), "the job did not run")
+            #expect(!once.allOutput.contains(Self.password), "\(once.allOutput)")
+        }
+
+        /// A URL that cannot be used at all stops `jobkit run` at start with `config.invalid`.
+        @Test(arguments: [
+            ("postgress://u:\(password)@db.example.com/jobs", "Unsupported database URL"),
+            ("postgres://u:\(password)@[::1/db", "malformed"),
+            ("sqlite://u:\(password)@host/locks.sqlite", "is a host, not a path"),
+        ])
+        func runWithAMalformedURLSaysWhatIsWrongWithoutThePassword(url: String, problem: String) async throws {
+            let directory = try TemporaryDirectory()
+            let config = try CLI.writeJobsFile(in: directory, jobs: [
+                CLI.shellJob("hello", every: "1s", script: "touch ran", in: directory),
+            ])
+            let scheduler = try await JobKitProcess.run(["run", config, "--database-url", url])
+            #expect(try await scheduler.waitForExit() == 1)
+            let lines = try scheduler.parsedLines()
+            #expect(lines.compactMap(\.name) == ["config.invalid"])
+            let error = lines.first?["error"] ?? ""
+            #expect(error.contains(problem), "\(error)")
+            #expect(error.contains("u:***@"), "the URL is shown with its password masked: \(error)")
+            #expect(!scheduler.allOutput.contains(Self.password), "\(scheduler.allOutput)")
+        }
+
+        @Test func locksListWithAnUnreachableServerExitsOneWithoutThePassword() async throws {
+            let url = "postgres://u:\(Self.password)@127.0.0.1:1/db"
+            let list = try await JobKitProcess.run(["locks", "list", "--database-url", url])
+            #expect(try await list.waitForExit() == 1)
+            #expect(list.allOutput.contains("127.0.0.1"), "\(list.allOutput)")
+            #expect(!list.allOutput.contains(Self.password), "\(list.allOutput)")
+        }
+    }
+}
