@@ -20,6 +20,7 @@ import Synchronization
 /// ```
 public enum JobKitCLI {
     private static let configured = Mutex<JobRegistry?>(nil)
+    private static let name = Mutex("jobkit")
 
     /// The job types every `jobkit` binary knows: `shell`.
     public static func builtInJobs() -> JobRegistry {
@@ -30,11 +31,24 @@ public enum JobKitCLI {
     }
 
     /// Parses the command line and runs the command, with `registry`'s job types; exits the process.
-    public static func main(registry: JobRegistry = builtInJobs(), arguments: [String]? = nil) async {
+    ///
+    /// - Parameters:
+    ///   - registry: the job types the jobs file may name.
+    ///   - commandName: the name `--help` and usage messages show; by default the name the
+    ///     binary was started as.
+    ///   - arguments: the arguments to parse; by default the process's.
+    public static func main(
+        registry: JobRegistry = builtInJobs(), commandName: String? = nil, arguments: [String]? = nil
+    ) async {
         configured.withLock { $0 = registry }
+        let invokedAs = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent }
+        name.withLock { $0 = commandName ?? invokedAs ?? "jobkit" }
         signal(SIGPIPE, SIG_IGN)   // a closed stdout pipe drops lines instead of killing the scheduler
         await JobKitCommand.main(arguments)
     }
+
+    /// The name usage messages show.
+    static var commandName: String { name.withLock { $0 } }
 
     /// The registry the commands use.
     static var registry: JobRegistry { configured.withLock { $0 } ?? builtInJobs() }

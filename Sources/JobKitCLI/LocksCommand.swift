@@ -29,7 +29,7 @@ struct LocksListCommand: AsyncParsableCommand {
         do {
             locks = try store.locks()
         } catch {
-            print("jobkit locks: \(error)")
+            printError("jobkit locks: \(error)")
             throw ExitCode(1)
         }
         let header = ["LOCK", "STATUS", "OWNER", "TOKEN", "SINCE", "UNTIL", "LAST TICK"]
@@ -78,7 +78,7 @@ struct LocksReleaseCommand: AsyncParsableCommand {
                 print("\"\(lockID)\" was not held.")
             }
         } catch {
-            print("jobkit locks release: \(error)")
+            printError("jobkit locks release: \(error)")
             throw ExitCode(1)
         }
     }

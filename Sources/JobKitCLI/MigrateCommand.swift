@@ -21,7 +21,7 @@ struct MigrateCommand: AsyncParsableCommand {
             try store.migrate()
             print("Migrated \(store).")
         } catch {
-            print("jobkit migrate: \(error)")
+            printError("jobkit migrate: \(error)")
             throw ExitCode(1)
         }
     }

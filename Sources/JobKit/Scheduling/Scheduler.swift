@@ -67,6 +67,8 @@ public final class Scheduler: Service {
     private var logger: Logger { mutex.logger }
 
     /// Runs until a graceful shutdown (or cancellation), then returns once every job has stopped.
+    ///
+    /// - Throws: the store's error when its URL can never work (after `config.invalid`).
     public func run() async throws {
         let health = StoreHealth(logger: logger, store: mutex.store.description)
         logger.jobEvent(
@@ -76,8 +78,8 @@ public final class Scheduler: Service {
                 LogKeys.store: .string(mutex.store.description),
             ]
         )
-        await withGracefulShutdownHandler {
-            if await prepareStore(health) {
+        try await withGracefulShutdownHandler {
+            if try await prepareStore(health) {
                 await withDiscardingTaskGroup { group in
                     for job in jobs {
                         group.addTask { await self.drive(job, health: health) }
@@ -95,8 +97,9 @@ public final class Scheduler: Service {
     }
 
     /// Creates the schema, retrying with backoff while the store is unreachable. Returns
-    /// `false` when a shutdown came first.
-    private func prepareStore(_ health: StoreHealth) async -> Bool {
+    /// `false` when a shutdown came first; throws when the store can never work (a malformed
+    /// URL), after reporting `config.invalid`.
+    private func prepareStore(_ health: StoreHealth) async throws -> Bool {
         var delay = configuration.initialRetryDelay
         let store = mutex.store
         while true {
@@ -104,6 +107,13 @@ public final class Scheduler: Service {
                 try await BlockingQueue.run { try store.migrate() }
                 health.succeeded()
                 return true
+            } catch let error as PostgresError where error.code == .invalidConnectionString {
+                // Retrying cannot fix a malformed URL: stop instead of reporting an endless outage.
+                logger.jobEvent(
+                    .configInvalid, level: .error, "The database URL cannot be used: \(error)",
+                    [LogKeys.error: .string("\(error)"), LogKeys.store: .string(store.description)]
+                )
+                throw error
             } catch {
                 health.failed(error, job: nil)
             }

@@ -54,5 +54,25 @@ extension CLI {
             #expect(list.allOutput.contains("127.0.0.1"), "\(list.allOutput)")
             #expect(!list.allOutput.contains(Self.password), "\(list.allOutput)")
         }
+
+        /// A URL that parses but can never connect (libpq checks option values only when it
+        /// connects) stops `jobkit run` too, instead of being retried forever as an outage.
+        @Test(arguments: [
+            ("postgres://u:\(password)@127.0.0.1:notaport/db", "invalid integer value \"notaport\""),
+            ("postgres://u:\(password)@127.0.0.1:5432/db?sslmode=bogus", "invalid sslmode value"),
+        ])
+        func runWithAnUnusableOptionStopsWithConfigInvalid(url: String, problem: String) async throws {
+            let directory = try TemporaryDirectory()
+            let config = try CLI.writeJobsFile(in: directory, jobs: [
+                CLI.shellJob("hello", every: "1s", script: "touch ran", in: directory),
+            ])
+            let scheduler = try await JobKitProcess.run(["run", config, "--database-url", url])
+            #expect(try await scheduler.waitForExit() == 1)
+            let names = try scheduler.parsedLines().compactMap(\.name)
+            #expect(names.contains("config.invalid"), "\(names)")
+            #expect(!names.contains("store.unavailable"), "not an outage: \(names)")
+            #expect(scheduler.allOutput.contains(problem), "\(scheduler.allOutput)")
+            #expect(!scheduler.allOutput.contains(Self.password), "\(scheduler.allOutput)")
+        }
     }
 }

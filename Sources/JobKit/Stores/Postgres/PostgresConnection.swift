@@ -32,8 +32,12 @@ final class PostgresConnection: @unchecked Sendable {
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(handle))
             PQfinish(handle)
+            // libpq checks option values (a port that is not a number, an unknown sslmode) only
+            // when it connects; such a URL never works, so it is not reported as an outage.
+            let isMalformed = message.hasPrefix("invalid ")
             throw PostgresError(
-                code: .connectionFailed, context: "connecting", target: settings.target,
+                code: isMalformed ? .invalidConnectionString : .connectionFailed,
+                context: isMalformed ? "reading the database URL" : "connecting", target: settings.target,
                 sqlState: Self.sqlState(inConnectionMessage: message), message: message
             )
         }
