@@ -42,8 +42,10 @@ struct ScheduleBenchmark: ParsableCommand {
     func run() throws {
         let lateness = LatenessMeasurement(ticks: ticks, intervalMs: Int64(intervalMs))
         let idle = IdleMeasurement(jobs: jobs, idleSeconds: idleSeconds)
+        let loadBefore = machineLoad()
         let fire = try runBlocking { try await lateness.measure() }
         let rest = try runBlocking { try await idle.measure() }
+        let loadAfter = machineLoad()
 
         func ms(_ value: Double?) -> Fixed? { value.map { Fixed(value: $0) } }
         var notes = [
@@ -65,6 +67,7 @@ struct ScheduleBenchmark: ParsableCommand {
                 + "\(String(format: "%.3f", fire.shutdownSeconds)) s (fast job) and "
                 + "\(String(format: "%.3f", rest.shutdownSeconds)) s (idle jobs).",
         ]
+        notes.append("Machine: \(loadBefore) before the run, \(loadAfter) after it.")
         let problems = fire.problems + rest.problems
         if !problems.isEmpty {
             notes.append("Reported during the run: " + problems.prefix(10).joined(separator: "; ")
