@@ -80,17 +80,20 @@ struct LatenessMeasurement {
 
         var reported = Set<Int>()
         var skipped = 0
+        let window = Int64(0)...Int64(grid.count - 1)
         for text in tally.skippedTicks {
-            guard let index = grid.index(ofPrinted: text), runs[index] == 0 else { continue }
-            if reported.insert(index).inserted { skipped += 1 }
+            guard let position = grid.position(ofPrinted: text), window.contains(position) else { continue }
+            let index = Int(position)
+            if runs[index] == 0, reported.insert(index).inserted { skipped += 1 }
         }
         var misfired = 0
         for misfire in tally.misfires {
-            // Ends outside the window are clamped to it.
-            let first = grid.index(ofPrinted: misfire.first) ?? 0
-            let last = grid.index(ofPrinted: misfire.last) ?? grid.count - 1
-            guard first <= last else { continue }
-            for index in first...last where runs[index] == 0 && reported.insert(index).inserted {
+            // A report reaching outside the window counts for the part inside it.
+            guard let first = grid.position(ofPrinted: misfire.first), let last = grid.position(ofPrinted: misfire.last),
+                first <= last, first <= window.upperBound, last >= window.lowerBound
+            else { continue }
+            for index in Int(max(first, 0))...Int(min(last, window.upperBound))
+            where runs[index] == 0 && reported.insert(index).inserted {
                 misfired += 1
             }
         }

@@ -30,10 +30,15 @@ struct TickGrid {
         return Int(offset / intervalMs)
     }
 
-    /// The index of a tick printed as RFC 3339 with milliseconds (as events print ticks).
-    func index(ofPrinted text: String) -> Int? {
-        guard let date = Self.parser.date(from: text) else { return nil }
-        return index(of: Self.date(milliseconds: Self.nearestMilliseconds(date)))
+    /// Where a tick printed as RFC 3339 with milliseconds (as events print ticks) falls on the
+    /// grid: its index, possibly negative or beyond ``count``; nil when it is not a grid tick.
+    func position(ofPrinted text: String) -> Int64? {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = parser.date(from: text) else { return nil }
+        let offset = Self.nearestMilliseconds(date) - firstMs
+        guard offset % intervalMs == 0 else { return nil }
+        return offset / intervalMs
     }
 
     /// How far `date` lies from the nearest multiple of `intervalMs` since the epoch, in
@@ -53,10 +58,4 @@ struct TickGrid {
     private static func nearestMilliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
-
-    nonisolated(unsafe) private static let parser: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
 }
