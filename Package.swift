@@ -58,6 +58,7 @@ let package = Package(
                 "JobKit",
                 "CLibPQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // A small program the tests start as real OS processes (lock races, killed holders).

@@ -22,7 +22,7 @@ struct BenchReport {
     func write(toJSON path: String?) throws {
         guard let path else { return }
         var object: [String: Any] = [:]
-        for row in rows { object[row.key] = row.value ?? NSNull() }
+        for row in rows { object[row.key] = (row.value as? Fixed)?.rounded ?? row.value ?? NSNull() }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         try data.write(to: URL(fileURLWithPath: path))
     }

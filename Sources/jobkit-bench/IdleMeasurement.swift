@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import JobKit
+
+/// The second figure of `jobkit-bench schedule`: a scheduler holding many jobs whose schedules
+/// do not fire during the window; what the process costs while it waits.
+struct IdleMeasurement {
+    var jobs: Int
+    var idleSeconds: Double
+
+    struct Result {
+        /// User + system CPU time during the window, as a fraction of one core.
+        var cpuFraction: Double
+        /// CPU seconds used during the window.
+        var cpuSeconds: Double
+        /// `ru_maxrss` at the end of the window, in MiB.
+        var rssMiB: Double
+        /// From starting the scheduler until every job had armed its timer, in seconds.
+        var startupSeconds: Double
+        /// CPU seconds the start-up took.
+        var startupCPUSeconds: Double
+        var shutdownSeconds: Double
+        /// The schedule every job had.
+        var schedule: Schedule
+        var problems: [String]
+    }
+
+    func measure() async throws -> Result {
+        let schedule = try Self.quietSchedule(for: .seconds(idleSeconds + 600))
+        let tally = EventTally()
+        let clock = RecordingClock()
+        let mutex = DBMutex(store: InMemoryLockStore(), owner: "jobkit-bench", ttl: .seconds(60), logger: tally.logger)
+        let scheduledJobs = (0..<jobs).map { ScheduledJob(name: "bench-idle-\($0)", schedule: schedule, job: IdleJob()) }
+        let scheduler = try Scheduler(jobs: scheduledJobs, mutex: mutex, clock: clock)
+        let jobs = self.jobs
+        let idleSeconds = self.idleSeconds
+
+        let beforeStart = ProcessUsage.now()
+        let (figures, shutdownSeconds) = try await withRunningScheduler(scheduler) {
+            try await waitUntil("every job's first timer", timeout: .seconds(300), interval: .milliseconds(20)) {
+                clock.sleepsStarted >= jobs
+            }
+            let started = ProcessUsage.now()
+            // Let the start-up's stragglers (task teardown, freed memory) settle before measuring.
+            try await Task.sleep(for: .seconds(1))
+            let before = ProcessUsage.now()
+            try await Task.sleep(for: .seconds(idleSeconds))
+            let after = ProcessUsage.now()
+            return (
+                cpuFraction: after.cpuFraction(since: before), cpuSeconds: after.cpuSeconds - before.cpuSeconds,
+                rssMiB: after.maxRSSMiB,
+                startupSeconds: Double(started.monotonicNs - beforeStart.monotonicNs) / 1e9,
+                startupCPUSeconds: started.cpuSeconds - beforeStart.cpuSeconds
+            )
+        }
+        let fired = clock.wakes.count
+        var problems = tally.problems
+        if fired > 0 { problems.append("\(fired) timer(s) fired during the idle run; the figures include them.") }
+        return Result(
+            cpuFraction: figures.cpuFraction, cpuSeconds: figures.cpuSeconds, rssMiB: figures.rssMiB,
+            startupSeconds: figures.startupSeconds, startupCPUSeconds: figures.startupCPUSeconds,
+            shutdownSeconds: shutdownSeconds, schedule: schedule, problems: problems
+        )
+    }
+
+    /// A yearly cron schedule (in UTC) whose next tick is more than `quiet` away: 1 January or,
+    /// when that is too close, 1 July.
+    static func quietSchedule(for quiet: Duration) throws -> Schedule {
+        let now = Date()
+        let candidates = try ["0 0 1 1 *", "0 0 1 7 *"].map {
+            Schedule.cron(try CronExpression($0), TimeZone(identifier: "UTC")!)
+        }
+        for schedule in candidates {
+            if let next = schedule.nextTick(after: now), next.timeIntervalSince(now) > Double(quiet.components.seconds) {
+                return schedule
+            }
+        }
+        throw ValidationError("No yearly schedule stays quiet for \(quiet); is the clock right?")
+    }
+}
