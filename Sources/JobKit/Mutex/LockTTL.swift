@@ -41,17 +41,20 @@ public struct LockTTL: Sendable, Hashable, CustomStringConvertible {
 
     /// The TTL this value stands for, reading the environment for ``default``.
     ///
+    /// - Parameter environment: the variables to read instead of the process's own (for tests).
+    ///
     /// - Returns: the duration, or `nil` for a lock that never expires.
     /// - Throws: ``LockTTLError`` when `DB_MUTEX_TTL_SECONDS` cannot be read or the TTL is not positive.
-    public func resolve(
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws(LockTTLError) -> Duration? {
+    public func resolve(environment: [String: String]? = nil) throws(LockTTLError) -> Duration? {
         let duration: Duration?
         switch storage {
         case .fixed(let fixed):
             duration = fixed
         case .fromEnvironment:
-            guard let raw = environment[Self.environmentVariable] else { return Self.builtInDefault }
+            // One getenv rather than ProcessInfo's whole environment: this runs on every acquire.
+            let raw = environment.map { $0[Self.environmentVariable] }
+                ?? getenv(Self.environmentVariable).map { String(cString: $0) }
+            guard let raw else { return Self.builtInDefault }
             duration = try Self.parseSetting(raw)
         }
         if let duration, duration <= .zero {
