@@ -125,9 +125,13 @@ public struct DBMutex: Sendable {
                 overlapped: false, newHolder: nil
             )
         case .takenOver(let holder):
+            // Report an expiry only when the takeover is known to have come after it. A takeover
+            // before the TTL ran out (missed heartbeats, force-release), or one whose holder has
+            // released too so the store cannot say when, has no expiry to report.
+            let expired = holder.flatMap { holder in lease.expiresAt.flatMap { holder.since >= $0 ? $0 : nil } }
             return DBMutexTimeoutError(
-                lockID: lease.lockID, token: lease.token, expiredAt: lease.expiresAt, ttl: lease.ttl,
-                overlapped: true, newHolder: holder
+                lockID: lease.lockID, token: lease.token, expiredAt: expired,
+                ttl: lease.ttl, overlapped: true, newHolder: holder
             )
         }
     }

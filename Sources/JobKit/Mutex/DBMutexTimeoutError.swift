@@ -10,7 +10,9 @@ public struct DBMutexTimeoutError: Error, Sendable, Hashable, CustomStringConver
     public let lockID: String
     /// The fencing token of the lease that timed out.
     public let token: Int64
-    /// When the lease's TTL ran out, on the store's clock.
+    /// When the lease's TTL ran out, on the store's clock; `nil` when the lock never expires,
+    /// when it was taken over before its TTL ran out (missed heartbeats, force-release), or
+    /// when the store could not tell (the newcomer has released too).
     public let expiredAt: Date?
     /// The TTL the lease was granted.
     public let ttl: Duration?
@@ -32,6 +34,15 @@ public struct DBMutexTimeoutError: Error, Sendable, Hashable, CustomStringConver
     }
 
     public var description: String {
+        if overlapped, expiredAt == nil {
+            guard let newHolder else {
+                return "The lock \"\(lockID)\" (token \(token)) was taken over by another holder before it was "
+                    + "released, so the critical code overlapped."
+            }
+            return "The lock \"\(lockID)\" (token \(token)) was lost before its TTL ran out (its holder missed "
+                + "heartbeats or it was force-released); \(newHolder.owner) took it over with token "
+                + "\(newHolder.token), so the critical code overlapped."
+        }
         var text = "The lock \"\(lockID)\" (token \(token)) outlived its TTL"
         if let ttl { text += " of \(ttl.jobKitSeconds) s" }
         if let expiredAt { text += ", which ran out at \(expiredAt.jobKitTimestamp)" }

@@ -108,4 +108,23 @@ import Testing
         #expect(event["reason"] == "expired")
         #expect(event["owner"] == "second")
     }
+
+    @Test func aTakeoverBeforeTheTTLIsNotDescribedAsAnExpiry() throws {
+        let store = InMemoryLockStore()
+        let first = DBMutex(store: store, owner: "first", ttl: .seconds(3600), heartbeat: nil, logger: .discarding)
+        let error = try #require(throws: DBMutexTimeoutError.self) {
+            try first.withLock("early-takeover") {
+                #expect(try store.forceRelease("early-takeover"))
+                // The newcomer still holds the lock when the first releases, so it can be named.
+                _ = try store.acquire(
+                    LockRequest(lockID: "early-takeover", owner: "second", ttl: .seconds(3600), liveness: nil)
+                )
+            }
+        }
+        #expect(error.overlapped == true)
+        #expect(error.expiredAt == nil, "the TTL never ran out")
+        #expect(error.newHolder?.owner == "second")
+        #expect("\(error)".contains("lost before its TTL ran out"))
+        #expect(!"\(error)".contains("outlived"))
+    }
 }
