@@ -36,10 +36,30 @@ public enum FleetTime {
         return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millisecond
     }
 
-    /// The timestamp of `milliseconds` since the Unix epoch, in the form JobKit writes.
+    /// The timestamp of `milliseconds` since the Unix epoch, in the form JobKit writes. In
+    /// integers throughout: a `Date` would round some milliseconds down.
     public static func timestamp(milliseconds: Int64) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-            .format(Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        let days = milliseconds.floorDivided(by: 86_400_000)
+        let inDay = milliseconds - days * 86_400_000
+        let (year, month, day) = civilFromDays(days)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let millisecond = inDay % 1000
+        let fraction = millisecond < 10 ? "00\(millisecond)" : millisecond < 100 ? "0\(millisecond)" : "\(millisecond)"
+        return "\(year)-\(two(month))-\(two(day))T\(two(inDay / 3_600_000)):\(two(inDay / 60_000 % 60)):"
+            + "\(two(inDay / 1000 % 60)).\(fraction)Z"
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+    private static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
