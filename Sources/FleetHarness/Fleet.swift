@@ -153,14 +153,18 @@ public final class Fleet: Sendable {
     /// The checks on what the fleet did: runs per tick, duplicates, gaps, overlaps and their
     /// reports.
     ///
-    /// - Parameter window: the wall-clock span (milliseconds since the Unix epoch) whose ticks
-    ///   every job must have run; by default from one interval after every process was
-    ///   running to one interval (plus a run) before the stop, where no tick is cut short by
-    ///   the fleet starting or stopping.
-    public func analyze(window: ClosedRange<Int64>? = nil) throws -> FleetAnalysis {
+    /// - Parameters:
+    ///   - window: the wall-clock span (milliseconds since the Unix epoch) whose ticks every
+    ///     job must have run; by default, for each job, from one interval after every process
+    ///     was running to one interval (plus a run) before the stop, where no tick is cut
+    ///     short by the fleet starting or stopping.
+    ///   - runningSinceNS: for the default window, when the fleet counts as running, instead
+    ///     of when its last process reported `scheduler.started` (to keep a process that
+    ///     joined later inside the window).
+    public func analyze(window: ClosedRange<Int64>? = nil, runningSinceNS: Int64? = nil) throws -> FleetAnalysis {
         let runs = try runs()
         let events = events
-        let since = runningSinceNS.map { $0 / 1_000_000 }
+        let since = (runningSinceNS ?? self.runningSinceNS).map { $0 / 1_000_000 }
         let until = (stopRequestedNS ?? FleetTime.nowNS()) / 1_000_000
         return FleetAnalysis(
             runs: runs, events: events,

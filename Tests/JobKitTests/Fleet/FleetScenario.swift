@@ -62,8 +62,8 @@ final class FleetScenario: Sendable {
     }
 
     /// The checks on what the fleet did.
-    func analyze(window: ClosedRange<Int64>? = nil) throws -> FleetAnalysis {
-        try fleet.analyze(window: window)
+    func analyze(window: ClosedRange<Int64>? = nil, runningSinceNS: Int64? = nil) throws -> FleetAnalysis {
+        try fleet.analyze(window: window, runningSinceNS: runningSinceNS)
     }
 
     /// Every event of the fleet, one per line: for failure messages.

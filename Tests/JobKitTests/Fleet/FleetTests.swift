@@ -38,21 +38,32 @@ struct FleetTests {
 
     /// Scheduler clocks skewed across ±0.4 of the interval (the lock store's clock decides):
     /// still exactly one run per tick, because a tick is named by its grid time and the store
-    /// refuses a tick not newer than the last one claimed.
+    /// refuses a tick not newer than the last one claimed. The fastest clock joins a running
+    /// fleet, and no tick is lost when it does: it is less than one interval ahead of the
+    /// slowest, so its first tick is claimed after the fleet's previous one.
     @Test func clockSkewOfFourTenthsOfTheIntervalStillRunsEachTickOnce() async throws {
         let short = FleetJob(name: "short", interval: Self.second, run: .milliseconds(10))
         let long = FleetJob(name: "long", interval: Self.second, run: .milliseconds(1500))
         let scenario = try FleetScenario("skew", jobs: [short, long])
-        try await scenario.run(.skewed(4, by: .milliseconds(400))) { _ in try await Task.sleep(for: .seconds(7)) }
+        let clocks = [FleetProcessOptions].skewed(4, by: .milliseconds(400))
+        var firstRunning: Int64 = 0
+        try await scenario.run(Array(clocks.prefix(3))) { fleet in
+            firstRunning = try #require(fleet.runningSinceNS)
+            try await Task.sleep(for: .milliseconds(1500))
+            try fleet.start([clocks[3]])
+            try await fleet.waitUntilRunning()
+            try await Task.sleep(for: .milliseconds(5500))
+        }
 
-        let analysis = try scenario.analyze()
-        #expect(analysis.jobs[0].expectedTicks >= 4, "\(analysis)")
+        // From the first three's start, so the window spans the fourth one's arrival.
+        let analysis = try scenario.analyze(runningSinceNS: firstRunning)
+        #expect(analysis.jobs[0].expectedTicks >= 5, "\(analysis)")
         #expect(analysis.jobs[0].runsPerTick == 1, "\(analysis)")
         #expect(analysis.duplicates.isEmpty, "\(analysis)")
         #expect(analysis.unexplainedGaps.isEmpty, "\(analysis)\n\(scenario.transcript)")
         #expect(analysis.overlaps.isEmpty, "\(analysis)")
         #expect(analysis.unlockedRuns.isEmpty, "\(analysis)")
-        // The skew is real: the process 0.4 s ahead claims (nearly) every short tick first.
+        // The skew is real: once it has joined, the process 0.4 s ahead claims the short ticks first.
         let runners = Set(scenario.fleet.events("job.started", job: short).map(\.process))
         #expect(runners.contains(3), "the process whose clock runs ahead should win ticks: \(runners)")
         expectCleanExits(scenario.fleet)
