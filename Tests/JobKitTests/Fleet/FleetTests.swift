@@ -79,6 +79,7 @@ struct FleetTests {
         let scenario = try FleetScenario("kill", jobs: [hold])
         let fleet = scenario.fleet
         var killedAt: Int64 = 0
+        var acquiredAt: Int64 = 0
         var victim = ""
         var victimToken: Int64 = 0
         var recovered: FleetEvent?
@@ -89,6 +90,7 @@ struct FleetTests {
             let holder = try #require(fleet.process(owner: started.owner))
             victim = holder.owner
             victimToken = try #require(started.integer("token"))
+            acquiredAt = started.receivedNS
             // A beat or two in, so the liveness deadline is one the holder extended.
             try await Task.sleep(for: .milliseconds(700))
             killedAt = FleetTime.nowNS()
@@ -107,10 +109,12 @@ struct FleetTests {
         #expect(takeover.string("reason") == "owner_dead")
         #expect(takeover.owner != victim)
         #expect((takeover.integer("token") ?? 0) > victimToken)
+        // Not before the window had passed since the holder's last sign of life (at least its
+        // acquire), and at most one interval (the next fire) after the window from the kill.
+        let window = Double(FleetScenario.heartbeatWindow.components.seconds)
+        #expect(Double(takeover.receivedNS - acquiredAt) / 1e9 >= window - 0.05, "\(scenario.transcript)")
         let latency = Double(takeover.receivedNS - killedAt) / 1e9
-        // Beats every 0.5 s with a 2 s window: the deadline is 1.5–2 s after the kill, and
-        // the next fire after it at most one interval later.
-        #expect(latency >= 1.4 && latency <= 3.5, "takeover \(latency) s after the kill\n\(scenario.transcript)")
+        #expect(latency <= window + 1 + 1, "takeover \(latency) s after the kill\n\(scenario.transcript)")
 
         let analysis = try scenario.analyze()
         #expect(analysis.duplicates.isEmpty, "\(analysis)")
@@ -186,12 +190,14 @@ struct FleetTests {
     /// A TTL shorter than the run: `lock.expired` while it runs, then `job.overran` when it
     /// ends. Alone (the next tick comes after the run), `overlapped` is false; on a 1 s grid
     /// with a 1.5 s run, the next tick's process takes the expired lock over (`lock.recovered`,
-    /// `expired`), and each such overlap is reported.
+    /// `expired`), and each such overlap is reported. Beats every 0.7 s, so a holder learns of
+    /// the takeover (at 1 s) some 0.4 s after it: the overlap is long enough to record.
     @Test func aTTLShorterThanTheRunIsReportedAsExpiredThenOverran() async throws {
         let alone = FleetJob(name: "alone", interval: .seconds(2), run: .seconds(1), ttl: .milliseconds(500))
         let chained = FleetJob(name: "chained", interval: Self.second, run: .milliseconds(1500), ttl: .milliseconds(500))
         let scenario = try FleetScenario("ttl", jobs: [alone, chained])
-        try await scenario.run(.uniform(2)) { _ in try await Task.sleep(for: .milliseconds(5500)) }
+        let beats = FleetProcessOptions(heartbeatInterval: .milliseconds(700))
+        try await scenario.run([beats, beats]) { _ in try await Task.sleep(for: .milliseconds(5500)) }
         let fleet = scenario.fleet
 
         let analysis = try scenario.analyze()
