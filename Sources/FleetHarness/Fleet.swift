@@ -6,7 +6,7 @@ import Synchronization
 /// The jobs file holds the ``FleetJob``s, each a `shell` job running ``FleetRecordScript``,
 /// named with a prefix of the fleet's own so fleets can share a database and its default
 /// table (job names are lock ids). Each process prints JSON lines (``FleetProcess/events``);
-/// each run appends its start and end to one record file (``runs()``). ``analyze(window:)``
+/// each run appends its start and end to one record file (``runs()``). ``analyze(window:runningSinceNS:)``
 /// compares the two.
 ///
 /// ```swift

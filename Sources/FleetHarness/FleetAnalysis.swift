@@ -31,8 +31,11 @@ public struct FleetAnalysis: Sendable, CustomStringConvertible {
 
     /// One tick of a job that ran more than once.
     public struct Duplicate: Sendable, Hashable, CustomStringConvertible {
+        /// The job's full name.
         public var job: String
+        /// The tick, in milliseconds since the Unix epoch.
         public var tickMS: Int64
+        /// Every run for that tick.
         public var runs: [FleetRun]
         public var description: String {
             "\(job) ran \(runs.count) times for tick \(FleetTime.timestamp(milliseconds: tickMS)): \(runs)"
@@ -41,7 +44,9 @@ public struct FleetAnalysis: Sendable, CustomStringConvertible {
 
     /// One expected tick of a job that did not run.
     public struct Gap: Sendable, Hashable, CustomStringConvertible {
+        /// The job's full name.
         public var job: String
+        /// The tick, in milliseconds since the Unix epoch.
         public var tickMS: Int64
         /// The `reason`s of the `job.skipped` events for this tick that say it could not
         /// start (`lock_held`, `still_running`); empty for an unexplained gap.
@@ -54,6 +59,7 @@ public struct FleetAnalysis: Sendable, CustomStringConvertible {
 
     /// Two runs of one job that were running at the same moment.
     public struct Overlap: Sendable, Hashable, CustomStringConvertible {
+        /// The job's full name.
         public var job: String
         /// The run with the smaller token: the one whose lease was superseded.
         public var older: FleetRun
@@ -66,6 +72,7 @@ public struct FleetAnalysis: Sendable, CustomStringConvertible {
         public var overlapMS: Double
         /// Whether the newer token started later, as fencing tokens promise.
         public var tokensFollowStarts: Bool { newer.startNS >= older.startNS }
+        /// Whether any event reported it.
         public var isReported: Bool { !reports.isEmpty }
         public var description: String {
             "\(job): token \(older.token) (tick \(FleetTime.timestamp(milliseconds: older.tickMS))) and token "
@@ -76,6 +83,7 @@ public struct FleetAnalysis: Sendable, CustomStringConvertible {
 
     /// Per-job figures.
     public struct JobFigures: Sendable, Hashable {
+        /// The job's full name.
         public var job: String
         /// The ticks in the job's window.
         public var expectedTicks: Int
@@ -208,13 +216,5 @@ public struct FleetAnalysis: Sendable, CustomStringConvertible {
         lines += unlockedRuns.map { "without job.started: \($0)" }
         lines += unfinishedRuns.map { "unfinished: \($0)" }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension Int64 {
-    /// Division rounding toward negative infinity.
-    func floorDivided(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }

@@ -1,9 +1,14 @@
 /// One value of a JSON log line: JobKit's events hold scalars only.
 public enum FleetValue: Sendable, Hashable, Decodable, CustomStringConvertible {
+    /// A string.
     case string(String)
+    /// A number without a fraction.
     case integer(Int64)
+    /// A number with a fraction.
     case double(Double)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
     /// An array or object: kept as a placeholder, never compared.
     case nested
