@@ -52,11 +52,15 @@ let package = Package(
             name: "jobkit",
             dependencies: ["JobKitCLI"]
         ),
+        // Runs fleets of `jobkit run` processes on one database and checks what they did:
+        // shared by the fleet tests and `jobkit-bench fleet`. Internal: not a product.
+        .target(name: "FleetHarness"),
         .executableTarget(
             name: "jobkit-bench",
             dependencies: [
                 "JobKit",
                 "CLibPQ",
+                "FleetHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -76,6 +80,7 @@ let package = Package(
                 "JobKitCLI",
                 "jobkit",
                 "jobkit-probe",
+                "FleetHarness",
                 // Raw C access for test set-up: holding an SQLite file busy, creating a PostgreSQL schema.
                 "CSQLite",
                 "CLibPQ",
