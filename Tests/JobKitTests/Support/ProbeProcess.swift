@@ -18,22 +18,14 @@ final class ProbeProcess: Sendable {
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        output.fileHandleForReading.readabilityHandler = { [buffer] handle in
-            let chunk = handle.availableData
-            let complete: [Data] = buffer.partial.withLock { buffer in
+        // A blocking read on a thread of its own: libdispatch read sources (readabilityHandler)
+        // crashed under the churn of many short-lived pipes.
+        let reader = output.fileHandleForReading
+        Thread.detachNewThread { [buffer] in
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { return }
                 buffer.append(chunk)
-                var found: [Data] = []
-                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    found.append(buffer[buffer.startIndex..<newline])
-                    buffer.removeSubrange(buffer.startIndex...newline)
-                }
-                return found
-            }
-            for line in complete {
-                if let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] {
-                    let sendable = object.mapValues { ProbeProcess.sendable($0) }
-                    buffer.lines.withLock { $0.append(sendable) }
-                }
             }
         }
         try process.run()
@@ -85,7 +77,7 @@ final class ProbeProcess: Sendable {
         if process.isRunning { process.terminate() }
     }
 
-    private static func sendable(_ value: Any) -> any Sendable {
+    fileprivate static func sendable(_ value: Any) -> any Sendable {
         switch value {
         case let number as NSNumber: return number.doubleValue == number.doubleValue.rounded()
             ? (number.int64Value as any Sendable) : (number.doubleValue as any Sendable)
@@ -100,6 +92,25 @@ final class ProbeProcess: Sendable {
 private final class LineBuffer: Sendable {
     let lines = Mutex<[[String: any Sendable]]>([])
     let partial = Mutex(Data())
+
+    /// Adds what was read; every complete line that is a JSON object becomes a line.
+    func append(_ chunk: Data) {
+        let complete: [Data] = partial.withLock { buffer in
+            buffer.append(chunk)
+            var found: [Data] = []
+            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                found.append(buffer[buffer.startIndex..<newline])
+                buffer.removeSubrange(buffer.startIndex...newline)
+            }
+            return found
+        }
+        for line in complete {
+            if let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] {
+                let sendable = object.mapValues { ProbeProcess.sendable($0) }
+                lines.withLock { $0.append(sendable) }
+            }
+        }
+    }
 }
 
 /// Polls `condition` until it returns a value or `timeout` passes. For conditions that other
