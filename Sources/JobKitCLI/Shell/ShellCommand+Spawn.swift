@@ -207,7 +207,7 @@ extension ShellCommand {
 
     /// A pipe whose ends are close-on-exec and numbered 3 or more, so that the child's
     /// `dup2` onto 1 and 2 can never clobber one with the other.
-    private func makePipe() throws(ShellCommandError) -> (read: Int32, write: Int32) {
+    func makePipe() throws(ShellCommandError) -> (read: Int32, write: Int32) {
         var ends: [Int32] = [-1, -1]
         var failed: Bool
         #if !canImport(Darwin)
@@ -261,7 +261,7 @@ extension ShellCommand {
     #endif
 
     /// Calls `body` with a NULL-terminated array of C strings.
-    private static func withCStringArray<R>(
+    static func withCStringArray<R>(
         _ strings: [String],
         _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R
     ) -> R {

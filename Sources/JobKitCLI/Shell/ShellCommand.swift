@@ -139,6 +139,9 @@ public struct ShellCommand: Sendable, Hashable {
     ///
     /// A non-zero exit is a result, not an error: see ``ShellResult/succeeded``.
     ///
+    /// While the command runs, a watchdog process ends its group if this process dies, however
+    /// it dies (see `ShellWatchdog`), so a job never outlives its scheduler.
+    ///
     /// A program file that is still open for writing (`ETXTBSY`) is tried again a few times
     /// over about half a second before that counts as a failure.
     ///
@@ -147,6 +150,9 @@ public struct ShellCommand: Sendable, Hashable {
     ///   task was cancelled before the start.
     public func run() async throws -> ShellResult {
         let process = try await spawnWhenNotBusy()
+        // If the scheduler dies (even by kill -9), the watchdog kills the job's group.
+        let watchdog = ShellWatchdog.start(guarding: process.pid, for: self)
+        defer { watchdog?.stop() }
         return await withTaskCancellationHandler {
             await process.result()
         } onCancel: {

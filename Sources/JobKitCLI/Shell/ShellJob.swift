@@ -11,7 +11,8 @@ import JobKit
 /// password is not every script's business (a job that needs it sets it in `env`).
 /// A non-zero exit, a timeout or a signal fails the job; the `error` field of `job.failed`
 /// then holds how it ended and the last lines of stderr (of stdout when stderr is empty).
-/// On shutdown or lease loss the command's whole process group is terminated.
+/// On shutdown, lease loss or the scheduler's death (even `kill -9`, see ``ShellCommand/run()``)
+/// the command's whole process group is terminated.
 public struct ShellJob: NonOverlappingJob, Decodable {
     /// `shell`, as jobs files name it.
     public static var jobTypeName: String { "shell" }

@@ -120,12 +120,12 @@ struct FleetTests {
         #expect(analysis.duplicates.isEmpty, "\(analysis)")
         #expect(analysis.unlockedRuns.isEmpty, "\(analysis)")
         #expect(fleet.process(owner: victim)?.exitStatus == 128 + SIGKILL)
-        withKnownIssue("a SIGKILLed scheduler leaves its shell job running (own process group, no parent-death signal)") {
-            #expect(analysis.unreportedOverlaps.isEmpty, "\(analysis)")
-        }
-        // The orphan is the killed holder's run, still going when the new holder started.
+        // The killed scheduler's watchdog ended its job (SIGTERM to the job's group), so the
+        // new holder's run did not overlap it.
+        #expect(analysis.unreportedOverlaps.isEmpty, "\(analysis)")
+        #expect(analysis.overlaps.isEmpty, "\(analysis)")
         let orphan = try #require(analysis.runs.first { $0.token == victimToken })
-        #expect(orphan.endReason == "ok" || orphan.endNS == nil)
+        #expect(orphan.endReason == "term", "the job was terminated with its scheduler: \(orphan)")
     }
 
     /// SIGSTOP of a holder past the liveness window, then SIGCONT: its job (a separate process
