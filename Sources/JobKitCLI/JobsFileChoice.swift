@@ -18,14 +18,17 @@ enum JobsFileChoice {
 
     /// The enabled jobs of `file`, ready for the scheduler.
     static func scheduledJobs(_ file: JobsFile) throws -> [ScheduledJob] {
-        try file.enabledJobs.map { definition in
-            ScheduledJob(
-                name: definition.name, schedule: definition.schedule, lockID: definition.lockID,
-                ttl: definition.ttl, jitter: definition.jitter, grace: definition.grace,
-                job: try JobKitCLI.registry.makeJob(
-                    type: definition.type, parameters: definition.parameters, jobName: definition.name
-                )
+        try file.enabledJobs.map(scheduledJob)
+    }
+
+    /// One job of a jobs file, enabled or not, ready to run.
+    static func scheduledJob(_ definition: JobDefinition) throws -> ScheduledJob {
+        ScheduledJob(
+            name: definition.name, schedule: definition.schedule, lockID: definition.lockID,
+            ttl: definition.ttl, jitter: definition.jitter, grace: definition.grace,
+            job: try JobKitCLI.registry.makeJob(
+                type: definition.type, parameters: definition.parameters, jobName: definition.name
             )
-        }
+        )
     }
 }

@@ -27,16 +27,8 @@ struct OnceCommand: AsyncParsableCommand {
         let mutex: DBMutex
         do {
             let file = try JobsFileChoice.load(path)
-            guard let found = try JobsFileChoice.scheduledJobs(file).first(where: { $0.name == job })
-                    ?? file.jobs.first(where: { $0.name == job }).map({ definition in
-                        ScheduledJob(
-                            name: definition.name, schedule: definition.schedule, lockID: definition.lockID,
-                            ttl: definition.ttl,
-                            job: try JobKitCLI.registry.makeJob(
-                                type: definition.type, parameters: definition.parameters, jobName: definition.name
-                            )
-                        )
-                    })
+            // Disabled jobs too: `once` is how an operator runs one by hand.
+            guard let found = try file.jobs.first(where: { $0.name == job }).map(JobsFileChoice.scheduledJob)
             else {
                 let names = file.jobs.map(\.name).joined(separator: ", ")
                 throw ValidationError("\(path) has no job named \"\(job)\". Its jobs: \(names.isEmpty ? "none" : names).")

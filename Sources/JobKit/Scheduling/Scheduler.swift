@@ -97,8 +97,8 @@ public final class Scheduler: Service {
     }
 
     /// Creates the schema, retrying with backoff while the store is unreachable. Returns
-    /// `false` when a shutdown came first; throws when the store can never work (a malformed
-    /// URL), after reporting `config.invalid`.
+    /// `false` when a shutdown came first; throws when the store can never work (a
+    /// ``LockStoreError`` that ``LockStoreError/isPermanent``), after reporting `config.invalid`.
     private func prepareStore(_ health: StoreHealth) async throws -> Bool {
         var delay = configuration.initialRetryDelay
         let store = mutex.store
@@ -107,7 +107,7 @@ public final class Scheduler: Service {
                 try await BlockingQueue.run { try store.migrate() }
                 health.succeeded()
                 return true
-            } catch let error as PostgresError where error.code == .invalidConnectionString {
+            } catch let error as any LockStoreError where error.isPermanent {
                 // Retrying cannot fix a malformed URL: stop instead of reporting an endless outage.
                 logger.jobEvent(
                     .configInvalid, level: .error, "The database URL cannot be used: \(error)",
