@@ -26,10 +26,12 @@ final class SQLiteConnection {
     /// Opens `path` for reading and writing (creating the file if needed), checks that it is
     /// an SQLite database, and switches it to WAL mode.
     ///
-    /// - Parameter busyTimeout: how long a statement waits for other connections' locks.
-    static func open(path: String, busyTimeout: Duration) throws(SQLiteError) -> SQLiteConnection {
+    /// - Parameters:
+    ///   - busyTimeout: how long a statement waits for other connections' locks.
+    ///   - creating: whether a missing file is created.
+    static func open(path: String, busyTimeout: Duration, creating: Bool = true) throws(SQLiteError) -> SQLiteConnection {
         var opened: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READWRITE | (creating ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &opened, flags, nil)
         guard code == SQLITE_OK, let handle = opened else {
             let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite could not allocate a connection"
