@@ -19,25 +19,32 @@ struct OnceCommand: AsyncParsableCommand {
     @Option(help: "The jobs file. Default: jobs.json, or jobs.example.json when there is none.")
     var config: String?
 
+    @Flag(help: "Run the job even if the jobs file disables it (\"enabled\": false).")
+    var force = false
+
     func run() async throws {
         options.bootstrapLogging()
         let logger = Logger(label: "jobkit")
         let path = JobsFileChoice.path(config, logger: logger)
         let scheduled: ScheduledJob
         let mutex: DBMutex
+        let definition: JobDefinition
         do {
             let file = try JobsFileChoice.load(path)
-            // Disabled jobs too: `once` is how an operator runs one by hand.
-            guard let found = try file.jobs.first(where: { $0.name == job }).map(JobsFileChoice.scheduledJob)
-            else {
-                let names = file.jobs.map(\.name).joined(separator: ", ")
-                throw ValidationError("\(path) has no job named \"\(job)\". Its jobs: \(names.isEmpty ? "none" : names).")
+            guard let found = file.jobs.first(where: { $0.name == job }) else {
+                throw UnknownJobError(job: job, file: path, known: file.jobs.map(\.name))
             }
-            scheduled = found
+            definition = found
+            scheduled = try JobsFileChoice.scheduledJob(found)
             mutex = try options.mutex(fromFile: file.database, logger: logger)
         } catch {
-            logger.jobEvent(.configInvalid, level: .error, "\(error)", [LogKeys.error: .string("\(error)")])
+            logger.configInvalid("Job \"\(job)\" cannot run", error)
             throw ExitCode(1)
+        }
+        // A disabled job was switched off on purpose (the example's disables one that deletes
+        // a file): running it by hand takes --force.
+        guard definition.isEnabled || force else {
+            throw DisabledJobError(job: job, file: path)
         }
         let outcome = await scheduled.job.run(
             using: mutex, ttl: scheduled.ttl, lockID: scheduled.lockID, jobName: scheduled.name
