@@ -8,7 +8,7 @@ struct OnceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "once",
         abstract: "Run one job now, through its lock, and print its outcome event.",
-        discussion: "Exit status: 0 succeeded or skipped (the lock is held elsewhere), 1 failed, 3 overran its TTL, 4 the store could not be reached."
+        discussion: "A disabled job runs only with --force. A shell job's output is printed as job.output events. Exit status: 0 succeeded or skipped (the lock is held elsewhere), 1 failed or refused, 3 overran its TTL, 4 the store could not be reached."
     )
 
     @OptionGroup var options: GlobalOptions

@@ -23,8 +23,10 @@ struct ValidateCommand: AsyncParsableCommand {
             throw InvalidJobsFileError(file: config, problems: error.problems.map(\.description))
         }
         let url = options.storeURL(fromFile: file.database)
+        var candidates = [url]
+        if let database = file.database, database != url { candidates.insert(database, at: 0) }
         var problems: [String] = []
-        for candidate in [file.database, url].compactMap({ $0 }).uniqued() {
+        for candidate in candidates {
             do {
                 try LockStoreURL.checkForm(candidate)
             } catch {
@@ -35,13 +37,5 @@ struct ValidateCommand: AsyncParsableCommand {
         guard problems.isEmpty else { throw InvalidJobsFileError(file: config, problems: problems) }
         let enabled = file.enabledJobs.count
         print("\(config): valid, \(counted(file.jobs.count, "job")) (\(enabled) enabled); database URL \(LockStoreURL.redacted(url)) is well-formed (not connected).")
-    }
-}
-
-extension Array where Element: Hashable {
-    /// The elements in order, each kept at its first occurrence only.
-    fileprivate func uniqued() -> [Element] {
-        var seen: Set<Element> = []
-        return filter { seen.insert($0).inserted }
     }
 }
