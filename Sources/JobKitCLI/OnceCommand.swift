@@ -26,25 +26,31 @@ struct OnceCommand: AsyncParsableCommand {
         options.bootstrapLogging()
         let logger = Logger(label: "jobkit")
         let path = JobsFileChoice.path(config, logger: logger)
-        let scheduled: ScheduledJob
-        let mutex: DBMutex
+        let file: JobsFile
         let definition: JobDefinition
         do {
-            let file = try JobsFileChoice.load(path)
+            file = try JobsFileChoice.load(path)
             guard let found = file.jobs.first(where: { $0.name == job }) else {
                 throw UnknownJobError(job: job, file: path, known: file.jobs.map(\.name))
             }
             definition = found
-            scheduled = try JobsFileChoice.scheduledJob(found)
-            mutex = try options.mutex(fromFile: file.database, logger: logger)
         } catch {
             logger.configInvalid("Job \"\(job)\" cannot run", error)
             throw ExitCode(1)
         }
-        // A disabled job was switched off on purpose (the example's disables one that deletes
-        // a file): running it by hand takes --force.
+        // A disabled job was switched off on purpose (the example disables one that deletes a
+        // file): running it by hand takes --force. Refused before any store is opened.
         guard definition.isEnabled || force else {
             throw DisabledJobError(job: job, file: path)
+        }
+        let scheduled: ScheduledJob
+        let mutex: DBMutex
+        do {
+            scheduled = try JobsFileChoice.scheduledJob(definition)
+            mutex = try options.mutex(fromFile: file.database, logger: logger)
+        } catch {
+            logger.configInvalid("Job \"\(job)\" cannot run", error)
+            throw ExitCode(1)
         }
         let outcome = await scheduled.job.run(
             using: mutex, ttl: scheduled.ttl, lockID: scheduled.lockID, jobName: scheduled.name

@@ -73,6 +73,7 @@ extension CLI {
             #expect(refused.events.isEmpty, "nothing ran: \(refused.allOutput)")
             #expect(refused.stderr.hasPrefix(#"Error: Job "wipe" is disabled in \#(config) ("enabled": false), so it did not run. Add --force"#), "\(refused.allOutput)")
             #expect(!FileManager.default.fileExists(atPath: directory.path("ran")))
+            #expect(!FileManager.default.fileExists(atPath: directory.path("locks.sqlite")), "refused before opening the store")
 
             let forced = try await JobKitProcess.run(["once", "wipe", "--force", "--config", config])
             #expect(try await forced.waitForExit() == 0, "\(forced.allOutput)")
