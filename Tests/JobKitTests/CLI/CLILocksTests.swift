@@ -64,17 +64,17 @@ extension CLI {
                 #expect(run.stderr.contains("jobkit migrate"), "\(run.allOutput)")
                 #expect(!FileManager.default.fileExists(atPath: path), "\(arguments) created the file")
             }
-            // A file without the lock table (another application's database) is not altered.
-            let other = try SQLiteLockStore(path: directory.path("plain.sqlite"), configuration: {
-                var configuration = SQLiteLockStore.Configuration()
-                configuration.migratesAutomatically = false
-                return configuration
-            }())
-            #expect(try !other.schemaExists())
-            let plain = try await JobKitProcess.run(["locks", "--database-url", "sqlite:" + directory.path("plain.sqlite")])
+            // A file without the lock table (another application's database) is not altered:
+            // no table, no switch to WAL mode, not a byte written. An empty file is an empty
+            // SQLite database.
+            let plainPath = directory.path("plain.sqlite")
+            #expect(FileManager.default.createFile(atPath: plainPath, contents: Data()))
+            let plain = try await JobKitProcess.run(["locks", "--database-url", "sqlite:" + plainPath])
             #expect(try await plain.waitForExit() == 1)
             #expect(plain.stderr.contains("has no lock table jobkit_locks"), "\(plain.allOutput)")
-            #expect(try !other.schemaExists(), "locks created the table")
+            let size = try FileManager.default.attributesOfItem(atPath: plainPath)[.size] as? Int
+            #expect(size == 0, "locks wrote to the file")
+            #expect(!FileManager.default.fileExists(atPath: plainPath + "-wal"))
         }
 
         @Test func readOnlyCommandsNeverCreateAPostgresTable() async throws {

@@ -30,8 +30,10 @@ public final class SQLiteLockStore: LockStore {
         public var busyTimeout: Duration = .seconds(5)
         /// Whether opening the store creates the tables when they are missing.
         public var migratesAutomatically: Bool = true
-        /// Whether opening the store creates the file when it is missing. Without it, a
-        /// missing file fails with ``SQLiteError/Code/cannotOpen``.
+        /// Whether opening the store creates the file when it is missing and switches it to
+        /// WAL mode. Without it, a missing file fails with ``SQLiteError/Code/cannotOpen`` and
+        /// an existing one is used as it is (a file JobKit made is in WAL mode already): what
+        /// read-only commands need, with ``migratesAutomatically`` off too.
         public var createsFile: Bool = true
 
         /// The defaults.
