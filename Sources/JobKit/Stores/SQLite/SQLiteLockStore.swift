@@ -28,7 +28,8 @@ public final class SQLiteLockStore: LockStore {
         /// How long an operation waits while other connections hold the file's write lock
         /// before it fails with ``SQLiteError/Code/busy``.
         public var busyTimeout: Duration = .seconds(5)
-        /// Whether opening the store creates the tables when they are missing.
+        /// Whether opening the store creates the tables or brings them up to date; when
+        /// `false`, the first operation only checks the recorded version (see ``SchemaVersionError``).
         public var migratesAutomatically: Bool = true
 
         /// The defaults.
@@ -42,6 +43,8 @@ public final class SQLiteLockStore: LockStore {
 
     private let schema: SQLiteSchema
     private let connection: Mutex<SQLiteConnection>
+    /// The schema version known to be in place, once checked or migrated.
+    private let knownVersion = Mutex<Int?>(nil)
 
     /// Opens (creating if needed) the database file at `path`, relative to the working
     /// directory unless absolute, and switches it to WAL mode.
@@ -67,6 +70,7 @@ public final class SQLiteLockStore: LockStore {
         self.path = absolute
         self.schema = schema
         self.connection = Mutex(connection)
+        if configuration.migratesAutomatically { knownVersion.withLock { $0 = SQLiteSchema.currentVersion } }
     }
 
     public var description: String { "sqlite:\(path) (table \(schema.table))" }
@@ -76,6 +80,21 @@ public final class SQLiteLockStore: LockStore {
         try connection.withLock { (connection) throws(SQLiteError) in
             try Self.migrate(schema, on: connection)
         }
+        knownVersion.withLock { $0 = SQLiteSchema.currentVersion }
+    }
+
+    /// Throws ``SchemaVersionError`` when the file's schema is older than `minimum` (checked
+    /// once; a failed check is tried again on the next call).
+    private func ensureSchema(_ minimum: Int = SQLiteSchema.currentVersion) throws {
+        if let known = knownVersion.withLock({ $0 }), known >= minimum { return }
+        let schema = self.schema
+        let found = try connection.withLock { (connection) throws(SQLiteError) in
+            try Self.recordedVersion(schema, on: connection, "reading the schema version of \(schema.table)")
+        }
+        guard found >= minimum else {
+            throw SchemaVersionError(table: "\(schema.table) in \(path)", found: found, required: minimum, cause: nil)
+        }
+        knownVersion.withLock { $0 = found }
     }
 
     public func acquire(_ request: LockRequest) throws -> AcquireResult {
@@ -87,6 +106,7 @@ public final class SQLiteLockStore: LockStore {
     @_spi(Testing)
     public func acquire(_ request: LockRequest, now: Date?) throws -> AcquireResult {
         try LockID.validate(request.lockID)
+        try ensureSchema()
         let schema = self.schema
         let context = "acquiring lock \(String(reflecting: request.lockID))"
         return try connection.withLock { (connection) throws(SQLiteError) in
@@ -109,6 +129,7 @@ public final class SQLiteLockStore: LockStore {
     }
 
     public func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult {
+        try ensureSchema()
         let schema = self.schema
         let context = "heartbeating lock \(String(reflecting: lease.lockID))"
         return try connection.withLock { (connection) throws(SQLiteError) in
@@ -122,6 +143,7 @@ public final class SQLiteLockStore: LockStore {
     }
 
     public func release(_ lease: Lease) throws -> ReleaseResult {
+        try ensureSchema()
         let schema = self.schema
         let context = "releasing lock \(String(reflecting: lease.lockID))"
         return try connection.withLock { (connection) throws(SQLiteError) in
@@ -135,6 +157,7 @@ public final class SQLiteLockStore: LockStore {
     }
 
     public func locks() throws -> [LockState] {
+        try ensureSchema(1)
         let schema = self.schema
         let context = "listing locks"
         return try connection.withLock { (connection) throws(SQLiteError) in
@@ -150,6 +173,7 @@ public final class SQLiteLockStore: LockStore {
 
     public func forceRelease(_ lockID: String) throws -> Bool {
         try LockID.validate(lockID)
+        try ensureSchema(1)
         let schema = self.schema
         let context = "force-releasing lock \(String(reflecting: lockID))"
         return try connection.withLock { (connection) throws(SQLiteError) in
@@ -164,13 +188,35 @@ public final class SQLiteLockStore: LockStore {
 
     // MARK: Rows
 
+    /// Brings the file from the version it records to ``SQLiteSchema/currentVersion``, in one
+    /// `BEGIN IMMEDIATE` transaction (see ``SQLiteSchema/steps``).
     private static func migrate(_ schema: SQLiteSchema, on connection: SQLiteConnection) throws(SQLiteError) {
-        let context = "creating the lock tables \(schema.table)"
+        let context = "migrating the lock tables \(schema.table)"
         try connection.transaction(context: context) { () throws(SQLiteError) in
-            for statement in schema.migration {
-                try connection.execute(statement, cached: false, context: context)
+            let found = try recordedVersion(schema, on: connection, context)
+            guard found < SQLiteSchema.currentVersion else { return }
+            for step in schema.steps where step.version > found {
+                for statement in step.statements {
+                    try connection.execute(statement, cached: false, context: context)
+                }
             }
+            try connection.execute(
+                schema.recordVersion, [.integer(Int64(SQLiteSchema.currentVersion))], cached: false, context: context
+            )
         }
+    }
+
+    /// The recorded version: 0 without a lock table, 1 with a lock table but no version record.
+    static func recordedVersion(_ schema: SQLiteSchema, on connection: SQLiteConnection, _ context: String) throws(SQLiteError) -> Int {
+        let tables = try connection.execute(
+            schema.findTables, [.text(schema.table.name + "_schema"), .text(schema.table.name)], cached: false, context: context
+        ).first ?? []
+        guard tables.count == 2, let hasSchema = tables[0].integer, let hasLocks = tables[1].integer else {
+            throw unexpected("the schema lookup returned no row", connection, context)
+        }
+        guard hasSchema > 0 else { return hasLocks > 0 ? 1 : 0 }
+        let version = try connection.execute(schema.readVersion, cached: false, context: context).first?.first?.integer
+        return version.map { Int($0) } ?? 1
     }
 
     /// The time to judge at (`now` when given, else SQLite's clock) and the row, if any.

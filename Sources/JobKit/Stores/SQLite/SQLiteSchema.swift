@@ -17,9 +17,23 @@ struct SQLiteSchema: Sendable {
     /// `'now'` is kept in whole milliseconds, and the julian-day double is off by far less.
     static let nowMicroseconds = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER) * 1000"
 
-    /// Creates what is missing. Run in one `BEGIN IMMEDIATE` transaction, so processes
-    /// starting together do not trip over each other.
-    var migration: [String] {
+    /// The schema version this JobKit creates and needs.
+    static let currentVersion = 2
+
+    /// The one-row table that records the schema's version, as in PostgreSQL.
+    var schemaTable: String { table.quoted(suffix: "_schema") }
+
+    /// What each version adds, oldest first: one string per object, each safe to run again.
+    /// Run by ``SQLiteLockStore`` in one `BEGIN IMMEDIATE` transaction, so processes starting
+    /// together do not trip over each other.
+    var steps: [(version: Int, statements: [String])] {
+        [(1, version1), (2, version2)]
+    }
+
+    /// Version 1, **frozen**: exactly what JobKit created before schemas had a version.
+    /// Version-1 binaries keep using this table while a machine's schedulers are upgraded
+    /// one by one, so later versions add beside it and never change it.
+    var version1: [String] {
         [
             """
             CREATE TABLE IF NOT EXISTS \(table.quoted) (
@@ -38,6 +52,36 @@ struct SQLiteSchema: Sendable {
             "INSERT OR IGNORE INTO \(tokenTable) (id, value) SELECT 1, coalesce(max(token), 0) FROM \(table.quoted)",
         ]
     }
+
+    /// Version 2: the version record.
+    var version2: [String] {
+        [
+            """
+            CREATE TABLE IF NOT EXISTS \(schemaTable) (
+                id          INTEGER PRIMARY KEY CHECK (id = 1),
+                version     INTEGER NOT NULL,
+                migrated_at INTEGER NOT NULL
+            )
+            """,
+        ]
+    }
+
+    /// Records `?1` as the version, never lowering a newer one.
+    var recordVersion: String {
+        """
+        INSERT INTO \(schemaTable) (id, version, migrated_at) VALUES (1, ?1, \(Self.nowMicroseconds))
+        ON CONFLICT (id) DO UPDATE SET version = max(version, excluded.version), migrated_at = excluded.migrated_at
+        """
+    }
+
+    /// Which of the version table (`?1`) and the lock table (`?2`) exist.
+    var findTables: String {
+        "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1), "
+            + "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?2)"
+    }
+
+    /// The recorded version.
+    var readVersion: String { "SELECT version FROM \(schemaTable) WHERE id = 1" }
 
     /// The columns of a lock row, in the order ``SQLiteLockStore`` reads them.
     static let columns = "lock_id, owner, token, acquired_at, expires_at, alive_until, released_at, last_tick"
