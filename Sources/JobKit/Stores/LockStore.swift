@@ -11,7 +11,8 @@ import Foundation
 ///   claimed tick is refused as already ran, before the holder is considered.
 /// - ``heartbeat(_:window:)`` extends the liveness deadline of a lease that still holds.
 /// - ``release(_:)`` matches on the token and says whether the TTL passed before the release,
-///   and whether another holder took over meanwhile.
+///   and whether the lease was lost meanwhile: force-released by an operator, or taken over
+///   by another holder (named, whether it still holds the lock or has released it since).
 ///
 /// The requirements **block the calling thread** while they talk to the database.
 /// ``DBMutex`` calls them from its own dispatch queues, never from Swift's cooperative thread
@@ -36,8 +37,9 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     /// never taken; a lock whose holder expired or stopped beating, but never released it,
     /// is released and counts as `true`.
     ///
-    /// The holder is not told; it finds out on its next heartbeat or at release, and a new
-    /// holder may start at once, so an overlap can follow. For operators clearing a lock
+    /// The holder is not told; it finds out on its next heartbeat or at release (as
+    /// ``LeaseLoss/forceReleased(at:)``: the row keeps a force-release mark until the next
+    /// acquisition), and a new holder may start at once, so an overlap can follow. For operators clearing a lock
     /// left by a machine known to be gone.
     func forceRelease(_ lockID: String) throws -> Bool
 }
@@ -78,20 +80,21 @@ public enum HeartbeatResult: Sendable, Hashable {
     /// The lease still holds. `expired` is `true` once its TTL has passed (the lease can
     /// now be taken over at any moment).
     case alive(expired: Bool)
-    /// The lease no longer holds: it was taken over (`holder` is the new holder) or
-    /// force-released (`holder` is `nil`).
-    case lost(holder: LockHolder?)
+    /// The lease no longer holds; `loss` says whether it was force-released by an operator
+    /// or taken over (and by whom).
+    case lost(LeaseLoss)
 }
 
 /// The answer to ``LockStore/release(_:)``.
 public enum ReleaseResult: Sendable, Hashable {
     /// Released within the TTL.
     case released
-    /// Released, but the TTL had passed first; nobody took over meanwhile.
+    /// Released, but the TTL had passed first; nobody took over or force-released it meanwhile.
     case expired(at: Date)
-    /// Another holder took the lock over before the release: the critical sections overlapped.
-    /// `holder` is the current holder, or `nil` if it has already released too.
-    case takenOver(holder: LockHolder?)
+    /// The lease no longer held when it was released: an operator force-released it while it
+    /// was held, or another holder took it over (the critical sections may have overlapped).
+    /// `loss` says which, and names the holder that took over.
+    case lost(LeaseLoss)
 }
 
 /// One lock row as ``LockStore/locks()`` reports it.

@@ -94,6 +94,13 @@ public final class InMemoryLockStore: LockStore {
             .map { $0.state(at: now) }
     }
 
+    /// Removes the row of `lockID`, as an operator deleting it by hand would (django-db-mutex's
+    /// way to clear a lock): lets the conformance suite test that on every store alike.
+    @_spi(Testing)
+    public func deleteRow(_ lockID: String) {
+        _ = state.withLock { $0.rows.removeValue(forKey: lockID) }
+    }
+
     public func forceRelease(_ lockID: String) throws -> Bool {
         try LockID.validate(lockID)
         let now = LockRules.onMicrosecondGrid(clock.now())

@@ -123,7 +123,10 @@ public final class PostgresLockStore: LockStore {
         if try result.bool(0, 0) == true {
             return .alive(expired: try result.bool(0, 1) ?? false)
         }
-        return .lost(holder: try Self.holder(in: result, from: 2))
+        let outcome = result.string(0, 7)
+        if let loss = try Self.loss(outcome, at: 8, in: result) { return .lost(loss) }
+        guard outcome == "released" else { throw result.unexpected("heartbeat answered \(outcome ?? "NULL")") }
+        return .lost(.releasedByItsHolder)
     }
 
     public func release(_ lease: Lease) throws -> ReleaseResult {
@@ -137,10 +140,11 @@ public final class PostgresLockStore: LockStore {
             return .released
         case "expired":
             return .expired(at: try Date(epochMicroseconds: result.requiredInt64(0, 1)))
-        case "taken_over":
-            return .takenOver(holder: try Self.holder(in: result, from: 2))
-        case let other:
-            throw result.unexpected("release answered \(other ?? "NULL")")
+        case let outcome:
+            guard let loss = try Self.loss(outcome, at: 1, in: result) else {
+                throw result.unexpected("release answered \(outcome ?? "NULL")")
+            }
+            return .lost(loss)
         }
     }
 
@@ -188,6 +192,23 @@ public final class PostgresLockStore: LockStore {
             // Not allowed to migrate: assume `jobkit migrate` was run by someone who is.
         }
         migrated.withLock { $0 = true }
+    }
+
+    /// The loss the heartbeat or release function named (`force_released`, `taken_over`,
+    /// `taken_over_released`), with the force-release time in column `atColumn` and the
+    /// holder that took over in columns 2–6; `nil` for any other answer.
+    private static func loss(_ outcome: String?, at atColumn: Int, in result: PostgresResult) throws(PostgresError) -> LeaseLoss? {
+        switch outcome {
+        case "force_released":
+            return .forceReleased(at: try result.int64(0, atColumn).map(Date.init(epochMicroseconds:)))
+        case "taken_over", "taken_over_released":
+            guard let holder = try holder(in: result, from: 2) else {
+                throw result.unexpected("a takeover answered without its holder")
+            }
+            return .takenOver(by: holder, released: outcome == "taken_over_released")
+        default:
+            return nil
+        }
     }
 
     private static func holder(in result: PostgresResult, from column: Int) throws(PostgresError) -> LockHolder? {

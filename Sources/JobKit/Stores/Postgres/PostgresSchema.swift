@@ -40,6 +40,23 @@ struct PostgresSchema: Sendable {
             released_at timestamptz,
             last_tick   timestamptz
         );
+        -- Set with released_at by a force-release, cleared by the next acquisition, so the
+        -- holder's heartbeat or release can tell a force-release from its own retried release.
+        ALTER TABLE \(t) ADD COLUMN IF NOT EXISTS force_released_at timestamptz;
+        -- The heartbeat and release functions gained result columns (o_loss, o_at_us); CREATE OR
+        -- REPLACE cannot change a result type, so drop an older version first (once).
+        DO $do$
+        BEGIN
+            IF to_regprocedure('\(heartbeatFunction)(text,bigint,bigint)') IS NOT NULL
+               AND pg_get_function_result(to_regprocedure('\(heartbeatFunction)(text,bigint,bigint)')) NOT LIKE '%o_at_us%' THEN
+                DROP FUNCTION \(heartbeatFunction)(text, bigint, bigint);
+            END IF;
+            IF to_regprocedure('\(releaseFunction)(text,bigint,boolean)') IS NOT NULL
+               AND pg_get_function_result(to_regprocedure('\(releaseFunction)(text,bigint,boolean)')) NOT LIKE '%o_at_us%' THEN
+                DROP FUNCTION \(releaseFunction)(text, bigint, boolean);
+            END IF;
+        END
+        $do$;
 
         CREATE OR REPLACE FUNCTION \(acquireFunction)(
             p_lock_id text, p_owner text, p_ttl_us bigint, p_live_us bigint, p_tick_us bigint, p_now_us bigint DEFAULT NULL
@@ -121,7 +138,7 @@ struct PostgresSchema: Sendable {
                 UPDATE \(t) SET token = v_token, owner = p_owner, acquired_at = v_now,
                     expires_at = v_now + p_ttl_us * interval '1 microsecond',
                     alive_until = v_now + p_live_us * interval '1 microsecond',
-                    released_at = NULL, last_tick = coalesce(v_tick, r.last_tick)
+                    released_at = NULL, force_released_at = NULL, last_tick = coalesce(v_tick, r.last_tick)
                 WHERE lock_id = p_lock_id AND token = r.token
                   AND released_at IS NOT DISTINCT FROM r.released_at
                   AND alive_until IS NOT DISTINCT FROM r.alive_until
@@ -143,7 +160,7 @@ struct PostgresSchema: Sendable {
         CREATE OR REPLACE FUNCTION \(heartbeatFunction)(p_lock_id text, p_token bigint, p_live_us bigint)
         RETURNS TABLE (
             o_alive boolean, o_expired boolean, o_owner text, o_token bigint, o_acquired_us bigint,
-            o_expires_us bigint, o_alive_us bigint
+            o_expires_us bigint, o_alive_us bigint, o_loss text, o_at_us bigint
         ) LANGUAGE plpgsql AS $fn$
         DECLARE
             r \(t)%ROWTYPE;
@@ -154,22 +171,31 @@ struct PostgresSchema: Sendable {
             RETURNING * INTO r;
             IF FOUND THEN
                 RETURN QUERY SELECT true, (r.expires_at IS NOT NULL AND r.expires_at <= v_now),
-                    NULL::text, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint;
+                    NULL::text, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::bigint;
                 RETURN;
             END IF;
+            -- Lost: force-released (or the row deleted), or taken over by the row's holder, who may have released since.
             SELECT * INTO r FROM \(t) WHERE lock_id = p_lock_id;
-            IF FOUND AND r.released_at IS NULL AND r.token <> p_token THEN
+            IF NOT FOUND THEN
+                RETURN QUERY SELECT false, false, NULL::text, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint,
+                    'force_released'::text, NULL::bigint;
+            ELSIF r.token <> p_token THEN
                 RETURN QUERY SELECT false, false, r.owner, r.token, \(us("r.acquired_at")),
-                    \(us("r.expires_at")), \(us("r.alive_until"));
+                    \(us("r.expires_at")), \(us("r.alive_until")),
+                    CASE WHEN r.released_at IS NULL THEN 'taken_over' ELSE 'taken_over_released' END, NULL::bigint;
+            ELSIF r.force_released_at IS NOT NULL THEN
+                RETURN QUERY SELECT false, false, NULL::text, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint,
+                    'force_released'::text, \(us("r.force_released_at"));
             ELSE
-                RETURN QUERY SELECT false, false, NULL::text, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint;
+                RETURN QUERY SELECT false, false, NULL::text, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint,
+                    'released'::text, NULL::bigint;
             END IF;
         END
         $fn$;
 
         CREATE OR REPLACE FUNCTION \(releaseFunction)(p_lock_id text, p_token bigint, p_relaxed boolean)
         RETURNS TABLE (
-            o_outcome text, o_expired_us bigint, o_owner text, o_token bigint, o_acquired_us bigint,
+            o_outcome text, o_at_us bigint, o_owner text, o_token bigint, o_acquired_us bigint,
             o_expires_us bigint, o_alive_us bigint
         ) LANGUAGE plpgsql AS $fn$
         DECLARE
@@ -194,16 +220,21 @@ struct PostgresSchema: Sendable {
                 END IF;
                 RETURN;
             END IF;
-            -- Not ours any more, or released already (a retried release, or a force-release).
+            -- Lost (as in the heartbeat), or released already by us (a retried release).
             SELECT * INTO r FROM \(t) WHERE lock_id = p_lock_id;
-            IF NOT FOUND OR r.token <> p_token THEN
-                IF FOUND AND r.released_at IS NULL THEN
-                    RETURN QUERY SELECT 'taken_over'::text, NULL::bigint, r.owner, r.token, \(us("r.acquired_at")),
-                        \(us("r.expires_at")), \(us("r.alive_until"));
-                ELSE
-                    RETURN QUERY SELECT 'taken_over'::text, NULL::bigint, NULL::text, NULL::bigint, NULL::bigint,
-                        NULL::bigint, NULL::bigint;
-                END IF;
+            IF NOT FOUND THEN
+                RETURN QUERY SELECT 'force_released'::text, NULL::bigint, NULL::text, NULL::bigint, NULL::bigint,
+                    NULL::bigint, NULL::bigint;
+                RETURN;
+            END IF;
+            IF r.token <> p_token THEN
+                RETURN QUERY SELECT CASE WHEN r.released_at IS NULL THEN 'taken_over' ELSE 'taken_over_released' END,
+                    NULL::bigint, r.owner, r.token, \(us("r.acquired_at")), \(us("r.expires_at")), \(us("r.alive_until"));
+                RETURN;
+            END IF;
+            IF r.force_released_at IS NOT NULL THEN
+                RETURN QUERY SELECT 'force_released'::text, \(us("r.force_released_at")), NULL::text, NULL::bigint,
+                    NULL::bigint, NULL::bigint, NULL::bigint;
                 RETURN;
             END IF;
             IF r.expires_at IS NOT NULL AND r.expires_at <= r.released_at THEN
@@ -223,8 +254,13 @@ struct PostgresSchema: Sendable {
     var heartbeat: String { "SELECT * FROM \(heartbeatFunction)($1, $2::bigint, $3::bigint)" }
     var release: String { "SELECT * FROM \(releaseFunction)($1, $2::bigint, $3::boolean)" }
 
+    /// Releases and marks the row force-released, both at one instant.
     var forceRelease: String {
-        "UPDATE \(table.quoted) SET released_at = clock_timestamp() WHERE lock_id = $1 AND released_at IS NULL RETURNING token"
+        """
+        UPDATE \(table.quoted) SET released_at = f.now, force_released_at = f.now
+        FROM (SELECT clock_timestamp() AS now) AS f
+        WHERE lock_id = $1 AND released_at IS NULL RETURNING token
+        """
     }
 
     var locks: String {

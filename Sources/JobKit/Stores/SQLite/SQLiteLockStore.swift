@@ -170,6 +170,13 @@ public final class SQLiteLockStore: LockStore {
             for statement in schema.migration {
                 try connection.execute(statement, cached: false, context: context)
             }
+            // A table made before the force-release mark existed gains it (no IF NOT EXISTS in SQLite).
+            let columns = try connection.execute(
+                SQLiteSchema.columnNames, [.text(schema.table.name)], cached: false, context: context
+            ).compactMap { $0.first?.text }
+            if !columns.contains(SQLiteSchema.forceReleasedColumn) {
+                try connection.execute(schema.addForceReleasedColumn, cached: false, context: context)
+            }
         }
     }
 
@@ -196,6 +203,7 @@ public final class SQLiteLockStore: LockStore {
                 .integer(row.acquiredAt.jobKitEpochMicroseconds),
                 .integer(row.expiresAt?.jobKitEpochMicroseconds), .integer(row.aliveUntil?.jobKitEpochMicroseconds),
                 .integer(row.releasedAt?.jobKitEpochMicroseconds), .integer(row.lastTick?.jobKitEpochMicroseconds),
+                .integer(row.forceReleasedAt?.jobKitEpochMicroseconds),
             ],
             context: context
         )
@@ -205,7 +213,7 @@ public final class SQLiteLockStore: LockStore {
     private static func row(
         _ values: [SQLiteValue], from offset: Int, _ connection: SQLiteConnection, _ context: String
     ) throws(SQLiteError) -> LockRow {
-        guard values.count >= offset + 8,
+        guard values.count >= offset + 9,
               let lockID = values[offset].text, let owner = values[offset + 1].text,
               let token = values[offset + 2].integer, let acquiredAt = values[offset + 3].integer
         else {
@@ -214,7 +222,8 @@ public final class SQLiteLockStore: LockStore {
         func date(_ index: Int) -> Date? { values[offset + index].integer.map(Date.init(epochMicroseconds:)) }
         return LockRow(
             lockID: lockID, owner: owner, token: token, acquiredAt: Date(epochMicroseconds: acquiredAt),
-            expiresAt: date(4), aliveUntil: date(5), releasedAt: date(6), lastTick: date(7)
+            expiresAt: date(4), aliveUntil: date(5), releasedAt: date(6), lastTick: date(7),
+            forceReleasedAt: date(8)
         )
     }
 

@@ -30,7 +30,8 @@ struct SQLiteSchema: Sendable {
                 expires_at  INTEGER,
                 alive_until INTEGER,
                 released_at INTEGER,
-                last_tick   INTEGER
+                last_tick   INTEGER,
+                force_released_at INTEGER
             ) WITHOUT ROWID
             """,
             "CREATE TABLE IF NOT EXISTS \(tokenTable) (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
@@ -39,15 +40,23 @@ struct SQLiteSchema: Sendable {
         ]
     }
 
+    /// The force-release mark, added to tables created before it existed. SQLite has no
+    /// `ADD COLUMN IF NOT EXISTS`: the store runs this only when ``columnNames`` lacks it.
+    static let forceReleasedColumn = "force_released_at"
+    var addForceReleasedColumn: String { "ALTER TABLE \(table.quoted) ADD COLUMN \(Self.forceReleasedColumn) INTEGER" }
+    /// The column names of the table named `?1`, one per row.
+    static let columnNames = "SELECT name FROM pragma_table_info(?1)"
+
+
     /// The columns of a lock row, in the order ``SQLiteLockStore`` reads them.
-    static let columns = "lock_id, owner, token, acquired_at, expires_at, alive_until, released_at, last_tick"
+    static let columns = "lock_id, owner, token, acquired_at, expires_at, alive_until, released_at, last_tick, force_released_at"
 
     /// The time (`?2` when set, else SQLite's clock) and the row of lock `?1`, if any, in one
     /// statement so both come from the same step.
     var readRow: String {
         """
         SELECT coalesce(?2, \(Self.nowMicroseconds)), l.lock_id, l.owner, l.token, l.acquired_at,
-               l.expires_at, l.alive_until, l.released_at, l.last_tick
+               l.expires_at, l.alive_until, l.released_at, l.last_tick, l.force_released_at
         FROM (SELECT 1) AS one LEFT JOIN \(table.quoted) AS l ON l.lock_id = ?1
         """
     }
@@ -62,11 +71,11 @@ struct SQLiteSchema: Sendable {
     /// Writes a whole row, inserting or replacing it.
     var writeRow: String {
         """
-        INSERT INTO \(table.quoted) (\(Self.columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        INSERT INTO \(table.quoted) (\(Self.columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
         ON CONFLICT (lock_id) DO UPDATE SET owner = excluded.owner, token = excluded.token,
             acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,
             alive_until = excluded.alive_until, released_at = excluded.released_at,
-            last_tick = excluded.last_tick
+            last_tick = excluded.last_tick, force_released_at = excluded.force_released_at
         """
     }
 
