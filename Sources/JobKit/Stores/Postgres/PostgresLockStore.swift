@@ -27,6 +27,8 @@ public final class PostgresLockStore: LockStore {
         /// Whether the first operation creates the schema or brings it up to date; when `false`,
         /// it only checks the recorded version (see ``SchemaVersionError``).
         public var migratesAutomatically: Bool = true
+        /// How many runs of each job the run ledger keeps.
+        public var retention: RunRetention = .default
         /// Whether a release may skip waiting for its commit to reach disk
         /// (`synchronous_commit = off` for that one transaction). A release lost in a crash
         /// only delays the next holder until the TTL or heartbeat window passes; acquires and
@@ -85,6 +87,7 @@ public final class PostgresLockStore: LockStore {
             request.ttl.map { String($0.jobKitMicroseconds) },
             request.liveness.map { String($0.jobKitMicroseconds) },
             request.tick.map { String($0.jobKitEpochMicroseconds) },
+            request.run?.job, request.run?.jobType,
             now.map { String($0.jobKitEpochMicroseconds) },
         ]
         let result = try run(schema.acquire, parameters, "acquiring lock \(String(reflecting: request.lockID))")
@@ -118,7 +121,8 @@ public final class PostgresLockStore: LockStore {
         return .acquired(
             Lease(
                 lockID: request.lockID, token: holder.token, owner: holder.owner, acquiredAt: holder.since,
-                expiresAt: holder.until, aliveUntil: holder.aliveUntil, tick: request.tick, recovered: recovery
+                expiresAt: holder.until, aliveUntil: holder.aliveUntil, tick: request.tick, recovered: recovery,
+                previousTick: request.tick == nil ? nil : try result.int64(0, 13).map(Date.init(epochMicroseconds:))
             )
         )
     }
@@ -132,12 +136,23 @@ public final class PostgresLockStore: LockStore {
         if try result.bool(0, 0) == true {
             return .alive(expired: try result.bool(0, 1) ?? false)
         }
-        return .lost(holder: try Self.holder(in: result, from: 2))
+        let outcome = result.string(0, 7)
+        if let loss = try Self.loss(outcome, at: 8, in: result) { return .lost(loss) }
+        guard outcome == "released" else { throw result.unexpected("heartbeat answered \(outcome ?? "NULL")") }
+        return .lost(.releasedByItsHolder)
     }
 
     public func release(_ lease: Lease) throws -> ReleaseResult {
-        let result = try run(
-            schema.release, [lease.lockID, String(lease.token), configuration.relaxedRelease ? "t" : "f"],
+        try release(lease, ending: nil)
+    }
+
+    public func release(_ lease: Lease, ending run: RunEnd?) throws -> ReleaseResult {
+        let result = try self.run(
+            schema.release,
+            [
+                lease.lockID, String(lease.token), configuration.relaxedRelease ? "t" : "f",
+                run?.outcome.name, run?.boundedError, run.map { _ in String(configuration.retention.runsPerJob) },
+            ],
             "releasing lock \(String(reflecting: lease.lockID))"
         )
         guard result.rowCount == 1 else { throw result.unexpected("release returned \(result.rowCount) rows") }
@@ -146,10 +161,28 @@ public final class PostgresLockStore: LockStore {
             return .released
         case "expired":
             return .expired(at: try Date(epochMicroseconds: result.requiredInt64(0, 1)))
-        case "taken_over":
-            return .takenOver(holder: try Self.holder(in: result, from: 2))
-        case let other:
-            throw result.unexpected("release answered \(other ?? "NULL")")
+        case let outcome:
+            guard let loss = try Self.loss(outcome, at: 1, in: result) else {
+                throw result.unexpected("release answered \(outcome ?? "NULL")")
+            }
+            return .lost(loss)
+        }
+    }
+
+    public func runs(of job: String, limit: Int) throws -> [RunRecord] {
+        let result = try run(schema.history, [job, String(max(0, limit))], "reading the runs of job \(String(reflecting: job))")
+        return try (0..<result.rowCount).map { (row) throws(PostgresError) in
+            guard let outcome = result.string(row, 8).flatMap(RunOutcome.init(name:)) else {
+                throw result.unexpected("a run row has the outcome \(result.string(row, 8) ?? "NULL")")
+            }
+            return RunRecord(
+                job: try result.requiredString(row, 0), jobType: result.string(row, 1),
+                lockID: try result.requiredString(row, 2), tick: try result.int64(row, 3).map(Date.init(epochMicroseconds:)),
+                token: try result.requiredInt64(row, 4), owner: try result.requiredString(row, 5),
+                startedAt: try Date(epochMicroseconds: result.requiredInt64(row, 6)),
+                endedAt: try result.int64(row, 7).map(Date.init(epochMicroseconds:)), outcome: outcome,
+                error: result.string(row, 9), overlapped: try result.bool(row, 10) ?? false
+            )
         }
     }
 
@@ -203,6 +236,23 @@ public final class PostgresLockStore: LockStore {
             throw SchemaVersionError(table: schema.table.description, found: found, required: minimum, cause: nil)
         }
         knownVersion.withLock { $0 = found }
+    }
+
+    /// The loss the heartbeat or release function named (`force_released`, `taken_over`,
+    /// `taken_over_released`), with the force-release time in column `atColumn` and the
+    /// holder that took over in columns 2–6; `nil` for any other answer.
+    private static func loss(_ outcome: String?, at atColumn: Int, in result: PostgresResult) throws(PostgresError) -> LeaseLoss? {
+        switch outcome {
+        case "force_released":
+            return .forceReleased(at: try result.int64(0, atColumn).map(Date.init(epochMicroseconds:)))
+        case "taken_over", "taken_over_released":
+            guard let holder = try holder(in: result, from: 2) else {
+                throw result.unexpected("a takeover answered without its holder")
+            }
+            return .takenOver(by: holder, released: outcome == "taken_over_released")
+        default:
+            return nil
+        }
     }
 
     private static func holder(in result: PostgresResult, from column: Int) throws(PostgresError) -> LockHolder? {

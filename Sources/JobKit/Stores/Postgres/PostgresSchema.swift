@@ -38,12 +38,31 @@ struct PostgresSchema: Sendable {
         [(1, version1), (2, version2)]
     }
 
-    var acquire: String { "SELECT * FROM \(acquireFunction)($1, $2, $3::bigint, $4::bigint, $5::bigint, $6::bigint)" }
-    var heartbeat: String { "SELECT * FROM \(heartbeatFunction)($1, $2::bigint, $3::bigint)" }
-    var release: String { "SELECT * FROM \(releaseFunction)($1, $2::bigint, $3::boolean)" }
+    var acquire: String {
+        "SELECT * FROM \(acquireV2Function)($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7, $8::bigint)"
+    }
+    var heartbeat: String { "SELECT * FROM \(heartbeatV2Function)($1, $2::bigint, $3::bigint)" }
+    var release: String {
+        "SELECT * FROM \(releaseV2Function)($1, $2::bigint, $3::boolean, $4, $5, $6::integer)"
+    }
 
+    /// The newest `$2` runs of job `$1`, newest first.
+    var history: String {
+        let us = Self.us
+        return """
+        SELECT job, job_type, lock_id, \(us("tick")), token, owner, \(us("started_at")), \(us("ended_at")),
+               outcome, error, overlapped
+        FROM \(runsTable) WHERE job = $1 ORDER BY seq DESC, token DESC LIMIT $2::integer
+        """
+    }
+
+    /// Releases and marks the row force-released, both at one instant.
     var forceRelease: String {
-        "UPDATE \(table.quoted) SET released_at = clock_timestamp() WHERE lock_id = $1 AND released_at IS NULL RETURNING token"
+        """
+        UPDATE \(table.quoted) SET released_at = f.now, force_released_at = f.now
+        FROM (SELECT clock_timestamp() AS now) AS f
+        WHERE lock_id = $1 AND released_at IS NULL RETURNING token
+        """
     }
 
     var locks: String {

@@ -28,6 +28,8 @@ public final class SQLiteLockStore: LockStore {
         /// How long an operation waits while other connections hold the file's write lock
         /// before it fails with ``SQLiteError/Code/busy``.
         public var busyTimeout: Duration = .seconds(5)
+        /// How many runs of each job the run ledger keeps.
+        public var retention: RunRetention = .default
         /// Whether opening the store creates the tables or brings them up to date; when
         /// `false`, the first operation only checks the recorded version (see ``SchemaVersionError``).
         public var migratesAutomatically: Bool = true
@@ -42,6 +44,7 @@ public final class SQLiteLockStore: LockStore {
     public var table: TableName { schema.table }
 
     private let schema: SQLiteSchema
+    private let retention: RunRetention
     private let connection: Mutex<SQLiteConnection>
     /// The schema version known to be in place, once checked or migrated.
     private let knownVersion = Mutex<Int?>(nil)
@@ -69,6 +72,7 @@ public final class SQLiteLockStore: LockStore {
         }
         self.path = absolute
         self.schema = schema
+        self.retention = configuration.retention
         self.connection = Mutex(connection)
         if configuration.migratesAutomatically { knownVersion.withLock { $0 = SQLiteSchema.currentVersion } }
     }
@@ -123,6 +127,22 @@ public final class SQLiteLockStore: LockStore {
                     return token
                 }
                 if let write { try Self.write(write, schema, on: connection, context) }
+                if case .acquired(let lease) = result, let record = RunLedgerRules.started(request, lease) {
+                    if lease.recovered != nil, let row {
+                        try connection.execute(
+                            schema.markRunLost, [.integer(row.token), .integer(now.jobKitEpochMicroseconds)], context: context
+                        )
+                    }
+                    try connection.execute(
+                        schema.insertRun,
+                        [
+                            .integer(record.token), .text(record.job), record.jobType.map { .text($0) } ?? .null,
+                            .text(record.lockID), .integer(record.tick?.jobKitEpochMicroseconds), .text(record.owner),
+                            .integer(record.startedAt.jobKitEpochMicroseconds),
+                        ],
+                        context: context
+                    )
+                }
                 return result
             }
         }
@@ -143,16 +163,34 @@ public final class SQLiteLockStore: LockStore {
     }
 
     public func release(_ lease: Lease) throws -> ReleaseResult {
+        try release(lease, ending: nil)
+    }
+
+    public func release(_ lease: Lease, ending run: RunEnd?) throws -> ReleaseResult {
         try ensureSchema()
         let schema = self.schema
+        let retention = self.retention
         let context = "releasing lock \(String(reflecting: lease.lockID))"
         return try connection.withLock { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
                 let (now, row) = try Self.read(lease.lockID, now: nil, schema, on: connection, context)
                 let (result, write) = LockRules.release(row, lease: lease, at: now)
                 if let write { try Self.write(write, schema, on: connection, context) }
+                if let run {
+                    try Self.endRun(lease.token, run, result, at: now, retention, schema, on: connection, context)
+                }
                 return result
             }
+        }
+    }
+
+    public func runs(of job: String, limit: Int) throws -> [RunRecord] {
+        try ensureSchema()
+        let schema = self.schema
+        let context = "reading the runs of job \(String(reflecting: job))"
+        return try connection.withLock { (connection) throws(SQLiteError) in
+            try connection.execute(schema.history, [.text(job), .integer(Int64(max(0, limit)))], context: context)
+                .map { (values) throws(SQLiteError) in try Self.runRecord(values, connection, context) }
         }
     }
 
@@ -188,6 +226,43 @@ public final class SQLiteLockStore: LockStore {
 
     // MARK: Rows
 
+    /// Ends the run row of `token` and prunes a few of its job's rows beyond `retention`.
+    private static func endRun(
+        _ token: Int64, _ run: RunEnd, _ result: ReleaseResult, at now: Date, _ retention: RunRetention,
+        _ schema: SQLiteSchema, on connection: SQLiteConnection, _ context: String
+    ) throws(SQLiteError) {
+        try connection.execute(
+            schema.endRun,
+            [
+                .integer(token), .integer(now.jobKitEpochMicroseconds), .text(run.recordedOutcome(after: result).name),
+                run.boundedError.map { .text($0) } ?? .null, .integer(RunLedgerRules.overlapped(after: result) ? 1 : 0),
+            ],
+            context: context
+        )
+        guard let position = try connection.execute(schema.runPosition, [.integer(token)], context: context).first,
+              position.count == 2, let job = position[0].text, let seq = position[1].integer
+        else { return }
+        try connection.execute(
+            schema.pruneRuns, [.text(job), .integer(seq - Int64(retention.runsPerJob))], context: context
+        )
+    }
+
+    /// Reads a row of ``SQLiteSchema/history``.
+    private static func runRecord(_ values: [SQLiteValue], _ connection: SQLiteConnection, _ context: String) throws(SQLiteError) -> RunRecord {
+        guard values.count == 11, let job = values[0].text, let lockID = values[2].text, let token = values[4].integer,
+              let owner = values[5].text, let startedAt = values[6].integer,
+              let outcome = values[8].text.flatMap(RunOutcome.init(name:))
+        else {
+            throw unexpected("a run row has NULL or mistyped required columns", connection, context)
+        }
+        return RunRecord(
+            job: job, jobType: values[1].text, lockID: lockID, tick: values[3].integer.map(Date.init(epochMicroseconds:)),
+            token: token, owner: owner, startedAt: Date(epochMicroseconds: startedAt),
+            endedAt: values[7].integer.map(Date.init(epochMicroseconds:)), outcome: outcome, error: values[9].text,
+            overlapped: values[10].integer == 1
+        )
+    }
+
     /// Brings the file from the version it records to ``SQLiteSchema/currentVersion``, in one
     /// `BEGIN IMMEDIATE` transaction (see ``SQLiteSchema/steps``).
     private static func migrate(_ schema: SQLiteSchema, on connection: SQLiteConnection) throws(SQLiteError) {
@@ -198,6 +273,16 @@ public final class SQLiteLockStore: LockStore {
             for step in schema.steps where step.version > found {
                 for statement in step.statements {
                     try connection.execute(statement, cached: false, context: context)
+                }
+            }
+            if found < 2 {
+                // Version 2's force-release mark. SQLite has no ADD COLUMN IF NOT EXISTS, and a
+                // table may have the column without a version record (a build between the two).
+                let columns = try connection.execute(
+                    SQLiteSchema.columnNames, [.text(schema.table.name)], cached: false, context: context
+                ).compactMap { $0.first?.text }
+                if !columns.contains(SQLiteSchema.forceReleasedColumn) {
+                    try connection.execute(schema.addForceReleasedColumn, cached: false, context: context)
                 }
             }
             try connection.execute(
@@ -242,6 +327,7 @@ public final class SQLiteLockStore: LockStore {
                 .integer(row.acquiredAt.jobKitEpochMicroseconds),
                 .integer(row.expiresAt?.jobKitEpochMicroseconds), .integer(row.aliveUntil?.jobKitEpochMicroseconds),
                 .integer(row.releasedAt?.jobKitEpochMicroseconds), .integer(row.lastTick?.jobKitEpochMicroseconds),
+                .integer(row.forceReleasedAt?.jobKitEpochMicroseconds),
             ],
             context: context
         )
@@ -251,7 +337,7 @@ public final class SQLiteLockStore: LockStore {
     private static func row(
         _ values: [SQLiteValue], from offset: Int, _ connection: SQLiteConnection, _ context: String
     ) throws(SQLiteError) -> LockRow {
-        guard values.count >= offset + 8,
+        guard values.count >= offset + 9,
               let lockID = values[offset].text, let owner = values[offset + 1].text,
               let token = values[offset + 2].integer, let acquiredAt = values[offset + 3].integer
         else {
@@ -260,7 +346,8 @@ public final class SQLiteLockStore: LockStore {
         func date(_ index: Int) -> Date? { values[offset + index].integer.map(Date.init(epochMicroseconds:)) }
         return LockRow(
             lockID: lockID, owner: owner, token: token, acquiredAt: Date(epochMicroseconds: acquiredAt),
-            expiresAt: date(4), aliveUntil: date(5), releasedAt: date(6), lastTick: date(7)
+            expiresAt: date(4), aliveUntil: date(5), releasedAt: date(6), lastTick: date(7),
+            forceReleasedAt: date(8)
         )
     }
 
