@@ -38,6 +38,7 @@ import Testing
                 GRANT SELECT, INSERT, UPDATE ON \(t) TO \(role);
                 GRANT USAGE ON SEQUENCE \(t)_token_seq TO \(role);
                 GRANT SELECT ON \(t)_schema TO \(role);
+                GRANT SELECT, INSERT, UPDATE, DELETE ON \(t)_runs TO \(role);
                 """)
         }
 
