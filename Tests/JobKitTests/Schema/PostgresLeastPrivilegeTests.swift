@@ -68,6 +68,12 @@ import Testing
         #expect(try await once.waitForExit() == 0, "\(once.allOutput)")
         #expect(once.events.compactMap(\.name) == ["job.started", "job.succeeded"], "\(once.allOutput)")
 
+        let history = try await JobKitProcess.run(["history", "tick", "--json", "--config", config])
+        #expect(try await history.waitForExit() == 0, "\(history.allOutput)")
+        #expect(history.stdoutLines.joined().contains("\"succeeded\""), "\(history.allOutput)")
+        let status = try await JobKitProcess.run(["status", "--json", "--config", config])
+        #expect(try await status.waitForExit() == 0, "\(status.allOutput)")
+
         let locks = try await JobKitProcess.run(["locks", "list", "--config", config])
         #expect(try await locks.waitForExit() == 0, "\(locks.allOutput)")
         #expect(locks.stdoutLines.contains { $0.hasPrefix("tick ") }, "\(locks.allOutput)")

@@ -27,9 +27,11 @@ final class SQLiteConnection {
     /// an SQLite database, and switches it to WAL mode.
     ///
     /// - Parameter busyTimeout: how long a statement waits for other connections' locks.
-    static func open(path: String, busyTimeout: Duration) throws(SQLiteError) -> SQLiteConnection {
+    /// - Parameter create: whether a missing file is created; without it, a missing file is
+    ///   a ``SQLiteError/Code/cannotOpen`` error.
+    static func open(path: String, busyTimeout: Duration, create: Bool = true) throws(SQLiteError) -> SQLiteConnection {
         var opened: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &opened, flags, nil)
         guard code == SQLITE_OK, let handle = opened else {
             let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite could not allocate a connection"

@@ -30,6 +30,10 @@ public final class SQLiteLockStore: LockStore {
         public var busyTimeout: Duration = .seconds(5)
         /// How many runs of each job the run ledger keeps.
         public var retention: RunRetention = .default
+        /// Whether the store only reads: it opens an existing file (a missing one is an error),
+        /// never creates or migrates it, and checks the recorded version instead. For commands
+        /// that must not change anything (`jobkit status`, `jobkit history`).
+        public var readOnly: Bool = false
         /// Whether opening the store creates the tables or brings them up to date; when
         /// `false`, the first operation only checks the recorded version (see ``SchemaVersionError``).
         public var migratesAutomatically: Bool = true
@@ -66,15 +70,18 @@ public final class SQLiteLockStore: LockStore {
             )
         }
         let schema = SQLiteSchema(table: configuration.table)
-        let connection = try SQLiteConnection.open(path: absolute, busyTimeout: configuration.busyTimeout)
-        if configuration.migratesAutomatically {
+        let connection = try SQLiteConnection.open(
+            path: absolute, busyTimeout: configuration.busyTimeout, create: !configuration.readOnly
+        )
+        let migrates = configuration.migratesAutomatically && !configuration.readOnly
+        if migrates {
             try Self.migrate(schema, on: connection)
         }
         self.path = absolute
         self.schema = schema
         self.retention = configuration.retention
         self.connection = Mutex(connection)
-        if configuration.migratesAutomatically { knownVersion.withLock { $0 = SQLiteSchema.currentVersion } }
+        if migrates { knownVersion.withLock { $0 = SQLiteSchema.currentVersion } }
     }
 
     public var description: String { "sqlite:\(path) (table \(schema.table))" }
