@@ -36,8 +36,20 @@ extension NonOverlappingJob {
     ///     ``jobTypeName``.
     /// - Returns: how the run ended; it has been reported already, except
     ///   ``JobOutcome/storeUnavailable(_:)``.
+    ///
+    /// The run leaves a row in the store's run ledger (``LockStore/runs(of:limit:)``), opened
+    /// in the acquire's round trip and ended in the release's.
     public func run(
         using mutex: DBMutex, tick: Date? = nil, ttl: LockTTL? = nil, lockID: String? = nil, jobName: String? = nil
+    ) async -> JobOutcome {
+        await run(using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, whenAcquired: { _ in })
+    }
+
+    /// ``run(using:tick:ttl:lockID:jobName:)``, calling `whenAcquired` with the lease once the
+    /// lock is held (before `job.started`): the scheduler reads the ticks nobody ran from it.
+    func run(
+        using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String?,
+        whenAcquired: @escaping @Sendable (Lease) -> Void
     ) async -> JobOutcome {
         let typeName = Self.jobTypeName
         let lockID = lockID ?? typeName
@@ -53,7 +65,12 @@ extension NonOverlappingJob {
         do {
             run = try await jobMutex.run(
                 lockID, ttl: ttl, tick: tick,
-                whenAcquired: { lease in reporter.started(lease) },
+                job: RunStart(job: jobName, jobType: typeName),
+                ending: { result, lost in Self.runEnd(result, lost: lost, cancels: cancels, signals: signals) },
+                whenAcquired: { lease in
+                    whenAcquired(lease)
+                    reporter.started(lease)
+                },
                 whenExpired: {},
                 whenLost: { holder in signals.leaseLost(to: holder, cancel: cancels) }
             ) { lease in
@@ -111,6 +128,23 @@ extension NonOverlappingJob {
             }
             reporter.failed(error, lease: run.lease, after: duration)
             return .failed(error)
+        }
+    }
+
+    /// What the ledger records when the worker is done, before the release answers (which may
+    /// turn a success into `overran`).
+    private static func runEnd(_ result: Result<Void, any Error>, lost: Bool, cancels: Bool, signals: JobSignals) -> RunEnd {
+        switch result {
+        case .success:
+            return RunEnd(outcome: .succeeded)
+        case .failure(let error):
+            if error is CancellationError, lost || signals.isLeaseLost {
+                return RunEnd(outcome: .lost, error: "The lease was lost while the job ran, and the job was cancelled.")
+            }
+            if error is CancellationError, signals.isCancelled {
+                return RunEnd(outcome: .cancelled, error: "The run was cancelled.")
+            }
+            return RunEnd(outcome: .failed, error: "\(error)")
         }
     }
 

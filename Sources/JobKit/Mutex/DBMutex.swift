@@ -124,14 +124,14 @@ public struct DBMutex: Sendable {
                 lockID: lease.lockID, token: lease.token, expiredAt: at, ttl: lease.ttl,
                 overlapped: false, newHolder: nil
             )
-        case .takenOver(let holder):
+        case .lost(let loss):
             // Report an expiry only when the takeover is known to have come after it. A takeover
-            // before the TTL ran out (missed heartbeats, force-release), or one whose holder has
-            // released too so the store cannot say when, has no expiry to report.
+            // before the TTL ran out (missed heartbeats) or a force-release has no expiry to report.
+            let holder = loss.newHolder
             let expired = holder.flatMap { holder in lease.expiresAt.flatMap { holder.since >= $0 ? $0 : nil } }
             return DBMutexTimeoutError(
                 lockID: lease.lockID, token: lease.token, expiredAt: expired,
-                ttl: lease.ttl, overlapped: true, newHolder: holder
+                ttl: lease.ttl, overlapped: loss.isTakeover, newHolder: holder
             )
         }
     }

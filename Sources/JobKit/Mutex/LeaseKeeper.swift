@@ -137,17 +137,13 @@ final class LeaseKeeper: Sendable {
         switch result {
         case .alive(let expired):
             if expired { reportExpired() }
-        case .lost(let holder):
+        case .lost(let loss):
             state.withLock { $0.lost = true }
             cancelTimers()
             var fields = fields()
-            if let holder { fields.merge(.holderFields(holder)) { _, new in new } }
-            logger.jobEvent(
-                .lockLost, level: .error,
-                "Lock \"\(lease.lockID)\" was lost: \(holder.map { "\($0.owner) took it over" } ?? "it was force-released").",
-                fields
-            )
-            whenLost(holder)
+            if let holder = loss.newHolder { fields.merge(.holderFields(holder)) { _, new in new } }
+            logger.jobEvent(.lockLost, level: .error, "Lock \"\(lease.lockID)\" was lost: \(loss).", fields)
+            whenLost(loss.newHolder)
         }
     }
 

@@ -10,6 +10,8 @@ struct LockRow: Sendable, Hashable {
     var aliveUntil: Date?
     var releasedAt: Date?
     var lastTick: Date?
+    /// Set with `releasedAt` when an operator force-released the row; cleared by the next acquisition.
+    var forceReleasedAt: Date? = nil
 
     var holder: LockHolder {
         LockHolder(owner: owner, token: token, since: acquiredAt, until: expiresAt, aliveUntil: aliveUntil)

@@ -81,7 +81,8 @@ enum LockRules {
             let written = acquiredRow(request, token: try nextToken(), previous: row, at: now)
             let lease = Lease(
                 lockID: written.lockID, token: written.token, owner: written.owner, acquiredAt: written.acquiredAt,
-                expiresAt: written.expiresAt, aliveUntil: written.aliveUntil, tick: request.tick, recovered: recovery
+                expiresAt: written.expiresAt, aliveUntil: written.aliveUntil, tick: request.tick, recovered: recovery,
+                previousTick: request.tick == nil ? nil : row?.lastTick
             )
             return (.acquired(lease), written)
         }
@@ -90,17 +91,30 @@ enum LockRules {
     /// What force-releasing finds in `row`: whether it was unreleased, and the row to write.
     /// Like PostgreSQL's, it releases any row not yet released, also one whose holder expired
     /// or died.
+    /// The row keeps a force-release mark, so its holder's heartbeat or release can say what
+    /// happened; the next acquisition clears it.
     static func forceRelease(_ row: LockRow?, at now: Date) -> (released: Bool, write: LockRow?) {
         guard var row, row.releasedAt == nil else { return (false, nil) }
         row.releasedAt = now
+        row.forceReleasedAt = now
         return (true, row)
+    }
+
+    /// Why `lease` no longer holds in `row` (a row of another token, or its own row released):
+    /// `nil` when its own row was released by its own holder.
+    static func loss(of lease: Lease, in row: LockRow?) -> LeaseLoss? {
+        guard let row else { return .forceReleased(at: nil) }   // the row was deleted by hand
+        if row.token != lease.token { return .takenOver(by: row.holder, released: row.releasedAt != nil) }
+        // A version-1 binary (SQLite) does not clear the mark when it acquires: count it only
+        // when it is not older than the acquisition.
+        if let forcedAt = row.forceReleasedAt, forcedAt >= row.acquiredAt { return .forceReleased(at: forcedAt) }
+        return nil
     }
 
     /// What a heartbeat of `lease` finds in `row`; when alive, the row to write back.
     static func heartbeat(_ row: LockRow?, lease: Lease, window: Duration, at now: Date) -> (HeartbeatResult, LockRow?) {
         guard let row, row.token == lease.token, row.releasedAt == nil else {
-            let holder = row.flatMap { $0.releasedAt == nil && $0.token != lease.token ? $0.holder : nil }
-            return (.lost(holder: holder), nil)
+            return (.lost(loss(of: lease, in: row) ?? .releasedByItsHolder), nil)
         }
         var updated = row
         updated.aliveUntil = adding(window, to: now)
@@ -110,11 +124,9 @@ enum LockRules {
 
     /// What releasing `lease` finds in `row`; the row to write back, if any.
     static func release(_ row: LockRow?, lease: Lease, at now: Date) -> (ReleaseResult, LockRow?) {
-        guard let row, row.token == lease.token else {
-            // Someone acquired after us. It may have released since; then there is no holder to name.
-            let holder = row.flatMap { $0.releasedAt == nil ? $0.holder : nil }
-            return (.takenOver(holder: holder), nil)
-        }
+        // Taken over (the newcomer may have released since), force-released, or deleted.
+        if let loss = loss(of: lease, in: row) { return (.lost(loss), nil) }
+        guard let row else { return (.lost(.forceReleased(at: nil)), nil) }
         let expiredAt = row.expiresAt.flatMap { $0 <= (row.releasedAt ?? now) ? $0 : nil }
         var updated: LockRow?
         if row.releasedAt == nil {

@@ -11,7 +11,8 @@ import Foundation
 ///   claimed tick is refused as already ran, before the holder is considered.
 /// - ``heartbeat(_:window:)`` extends the liveness deadline of a lease that still holds.
 /// - ``release(_:)`` matches on the token and says whether the TTL passed before the release,
-///   and whether another holder took over meanwhile.
+///   and whether the lease was lost meanwhile: force-released by an operator, or taken over
+///   by another holder (named, whether it still holds the lock or has released it since).
 ///
 /// The requirements **block the calling thread** while they talk to the database.
 /// ``DBMutex`` calls them from its own dispatch queues, never from Swift's cooperative thread
@@ -29,6 +30,17 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     /// Releases `lease`, in one round trip, matching on its token.
     func release(_ lease: Lease) throws -> ReleaseResult
 
+    /// Releases `lease` like ``release(_:)`` and ends its run-ledger row (opened by an acquire
+    /// with a ``LockRequest/run``) with `run`, in the same round trip and commit. `nil` ends
+    /// no row. A store without a ledger releases only.
+    func release(_ lease: Lease, ending run: RunEnd?) throws -> ReleaseResult
+
+    /// The newest runs of `job` in the run ledger, newest first, at most `limit`.
+    ///
+    /// - Throws: ``RunLedgerUnavailableError`` for a store that keeps no ledger; the store's
+    ///   error (such as ``SchemaVersionError``) when it cannot be read.
+    func runs(of job: String, limit: Int) throws -> [RunRecord]
+
     /// Every lock row the store keeps, ordered by lock id, with its state now.
     func locks() throws -> [LockState]
 
@@ -36,10 +48,23 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     /// never taken; a lock whose holder expired or stopped beating, but never released it,
     /// is released and counts as `true`.
     ///
-    /// The holder is not told; it finds out on its next heartbeat or at release, and a new
-    /// holder may start at once, so an overlap can follow. For operators clearing a lock
+    /// The holder is not told; it finds out on its next heartbeat or at release (as
+    /// ``LeaseLoss/forceReleased(at:)``: the row keeps a force-release mark until the next
+    /// acquisition), and a new holder may start at once, so an overlap can follow. For operators clearing a lock
     /// left by a machine known to be gone.
     func forceRelease(_ lockID: String) throws -> Bool
+}
+
+extension LockStore {
+    /// Releases only: a store without a run ledger has no row to end.
+    public func release(_ lease: Lease, ending run: RunEnd?) throws -> ReleaseResult {
+        try release(lease)
+    }
+
+    /// Throws ``RunLedgerUnavailableError``: this store keeps no run ledger.
+    public func runs(of job: String, limit: Int) throws -> [RunRecord] {
+        throw RunLedgerUnavailableError(store: description)
+    }
 }
 
 /// What ``LockStore/acquire(_:)`` is asked for.
@@ -54,14 +79,20 @@ public struct LockRequest: Sendable, Hashable {
     public var liveness: Duration?
     /// The scheduled tick this run is for, if any; see the once-per-tick rule on ``LockStore``.
     public var tick: Date?
+    /// The job this acquisition runs, when it is a job's run: the store then opens its
+    /// run-ledger row in the same round trip. `nil` (the plain mutex) writes no row.
+    public var run: RunStart?
 
     /// Creates a request.
-    public init(lockID: String, owner: String, ttl: Duration?, liveness: Duration?, tick: Date? = nil) {
+    public init(
+        lockID: String, owner: String, ttl: Duration?, liveness: Duration?, tick: Date? = nil, run: RunStart? = nil
+    ) {
         self.lockID = lockID
         self.owner = owner
         self.ttl = ttl
         self.liveness = liveness
         self.tick = tick
+        self.run = run
     }
 }
 
@@ -78,20 +109,21 @@ public enum HeartbeatResult: Sendable, Hashable {
     /// The lease still holds. `expired` is `true` once its TTL has passed (the lease can
     /// now be taken over at any moment).
     case alive(expired: Bool)
-    /// The lease no longer holds: it was taken over (`holder` is the new holder) or
-    /// force-released (`holder` is `nil`).
-    case lost(holder: LockHolder?)
+    /// The lease no longer holds; `loss` says whether it was force-released by an operator
+    /// or taken over (and by whom).
+    case lost(LeaseLoss)
 }
 
 /// The answer to ``LockStore/release(_:)``.
 public enum ReleaseResult: Sendable, Hashable {
     /// Released within the TTL.
     case released
-    /// Released, but the TTL had passed first; nobody took over meanwhile.
+    /// Released, but the TTL had passed first; nobody took over or force-released it meanwhile.
     case expired(at: Date)
-    /// Another holder took the lock over before the release: the critical sections overlapped.
-    /// `holder` is the current holder, or `nil` if it has already released too.
-    case takenOver(holder: LockHolder?)
+    /// The lease no longer held when it was released: an operator force-released it while it
+    /// was held, or another holder took it over (the critical sections may have overlapped).
+    /// `loss` says which, and names the holder that took over.
+    case lost(LeaseLoss)
 }
 
 /// One lock row as ``LockStore/locks()`` reports it.

@@ -174,12 +174,16 @@ import Testing
             let id = store.id("forced")
             let mutex = store.mutex(owner: "alpha", heartbeat: HeartbeatPolicy(interval: .milliseconds(50), window: .seconds(5)))
             let lostTo = Box<LockHolder?>()
-            try await mutex.withLease(id, whenLost: { lostTo.value = $0 }) { _ in
-                #expect(try await store.forceRelease(id))
-                try await waitUntil("the next heartbeat reports the lease lost") { lostTo.value != nil }
+            let error = await #expect(throws: DBMutexTimeoutError.self, "a lease lost while the body ran ends the block") {
+                try await mutex.withLease(id, whenLost: { lostTo.value = $0 }) { _ in
+                    #expect(try await store.forceRelease(id))
+                    try await waitUntil("the next heartbeat reports the lease lost") { lostTo.value != nil }
+                }
             }
             #expect(lostTo.value == .some(nil), "force-released: there is no holder to name")
-            #expect(try await store.lock(id)?.status == .released)
+            #expect(error?.overlapped == false, "nobody took it over")
+            let row = try await store.lock(id)
+            #expect(row?.status == .released)
         }
     }
 }

@@ -61,19 +61,23 @@ import Testing
             #expect(takeover.recovered?.reason == .ownerDead)
 
             let answer = try await store.heartbeat(lease)
-            guard case .lost(let holder?) = answer else {
-                Issue.record("expected .lost with the new holder, got \(answer)")
+            guard case .lost(let loss) = answer, let holder = loss.newHolder, !loss.newHolderReleased else {
+                Issue.record("expected .lost with the new holder still holding, got \(answer)")
                 return
             }
+            #expect(!loss.isForceReleased)
             #expect(holder.owner == "beta")
             #expect(holder.token == takeover.token)
             // The lost beat did not touch the new holder's row.
             #expect(try await store.lock(id)?.token == takeover.token)
             #expect(try await store.lock(id)?.aliveUntil.map(micros) == takeover.aliveUntil.map(micros))
 
-            // Force-released, the new holder loses it too, with nobody to name.
+            // Force-released, the new holder loses it too, to the operator; the first holder
+            // still hears of beta, now as since released.
             #expect(try await store.forceRelease(id))
-            #expect(try await store.heartbeat(takeover) == .lost(holder: nil))
+            let forced = try #require(try await store.lock(id)?.releasedAt)
+            #expect(try await store.heartbeat(takeover) == .lost(.forceReleased(at: forced)))
+            #expect(try await store.heartbeat(lease) == .lost(.takenOver(by: holder, released: true)))
         }
     }
 
@@ -82,7 +86,7 @@ import Testing
         try await kind.withStore { store in
             let lease = try await store.acquired(store.id("gone"), owner: "alpha")
             #expect(try await store.release(lease) == .released)
-            #expect(try await store.heartbeat(lease) == .lost(holder: nil))
+            #expect(try await store.heartbeat(lease) == .lost(.releasedByItsHolder))
         }
     }
 }

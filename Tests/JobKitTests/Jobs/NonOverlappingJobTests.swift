@@ -289,8 +289,10 @@ extension Jobs {
             #expect(lost["holder"] == nil, "force-released: nobody took it over")
             #expect(!job.log.cancelledAtGate)
             #expect(job.log.taskCancelledAtEnd == false)
-            guard case .succeeded = outcome else { Issue.record("expected success, got \(outcome)"); return }
-            #expect(recorder.records.compactMap(\.event) == [.jobStarted, .lockLost, .jobSucceeded])
+            // The work finished, but without its lock: never reported as a success.
+            guard case .overran(let timeout) = outcome else { Issue.record("expected an overrun, got \(outcome)"); return }
+            #expect(timeout.overlapped == false)
+            #expect(recorder.records.compactMap(\.event) == [.jobStarted, .lockLost, .jobOverran])
         }
 
         @Test func anUnreachableStoreIsNotASkipAndIsLeftToTheCallerToReport() async throws {

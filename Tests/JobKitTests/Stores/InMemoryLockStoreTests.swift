@@ -36,7 +36,7 @@ import Testing
         #expect(store.locks().first?.status == .expired)
         let takeover = try #require(try store.acquire(request("job", "beta")).lease)
         #expect(takeover.recovered?.reason == .expired)
-        #expect(store.release(lease) == .takenOver(holder: takeover.holderView))
+        #expect(store.release(lease) == .lost(.takenOver(by: takeover.holderView, released: false)))
     }
 
     @Test func heartbeatWindowsPassByStepping() throws {
@@ -51,7 +51,7 @@ import Testing
         clock.advance(by: .seconds(30))
         let takeover = try #require(try store.acquire(request("job", "beta")).lease)
         #expect(takeover.recovered?.reason == .ownerDead)
-        #expect(store.heartbeat(lease, window: .seconds(30)) == .lost(holder: takeover.holderView))
+        #expect(store.heartbeat(lease, window: .seconds(30)) == .lost(.takenOver(by: takeover.holderView, released: false)))
     }
 
     @Test func dbMutexTimeoutWithoutSleeping() throws {

@@ -28,7 +28,14 @@ public final class SQLiteLockStore: LockStore {
         /// How long an operation waits while other connections hold the file's write lock
         /// before it fails with ``SQLiteError/Code/busy``.
         public var busyTimeout: Duration = .seconds(5)
-        /// Whether opening the store creates the tables when they are missing.
+        /// How many runs of each job the run ledger keeps.
+        public var retention: RunRetention = .default
+        /// Whether the store only reads: it opens an existing file (a missing one is an error),
+        /// never creates or migrates it, and checks the recorded version instead. For commands
+        /// that must not change anything (`jobkit status`, `jobkit history`).
+        public var readOnly: Bool = false
+        /// Whether opening the store creates the tables or brings them up to date; when
+        /// `false`, the first operation only checks the recorded version (see ``SchemaVersionError``).
         public var migratesAutomatically: Bool = true
         /// Whether opening the store creates the file when it is missing and switches it to
         /// WAL mode. Without it, a missing file fails with ``SQLiteError/Code/cannotOpen`` and
@@ -46,7 +53,10 @@ public final class SQLiteLockStore: LockStore {
     public var table: TableName { schema.table }
 
     private let schema: SQLiteSchema
+    private let retention: RunRetention
     private let connection: Mutex<SQLiteConnection>
+    /// The schema version known to be in place, once checked or migrated.
+    private let knownVersion = Mutex<Int?>(nil)
 
     /// Opens (creating if needed) the database file at `path`, relative to the working
     /// directory unless absolute, and switches it to WAL mode.
@@ -66,14 +76,18 @@ public final class SQLiteLockStore: LockStore {
         }
         let schema = SQLiteSchema(table: configuration.table)
         let connection = try SQLiteConnection.open(
-            path: absolute, busyTimeout: configuration.busyTimeout, creating: configuration.createsFile
+            path: absolute, busyTimeout: configuration.busyTimeout,
+            creating: configuration.createsFile && !configuration.readOnly
         )
-        if configuration.migratesAutomatically {
+        let migrates = configuration.migratesAutomatically && !configuration.readOnly
+        if migrates {
             try Self.migrate(schema, on: connection)
         }
         self.path = absolute
         self.schema = schema
+        self.retention = configuration.retention
         self.connection = Mutex(connection)
+        if migrates { knownVersion.withLock { $0 = SQLiteSchema.currentVersion } }
     }
 
     public var description: String { "sqlite:\(path) (table \(schema.table))" }
@@ -83,6 +97,21 @@ public final class SQLiteLockStore: LockStore {
         try connection.withLock { (connection) throws(SQLiteError) in
             try Self.migrate(schema, on: connection)
         }
+        knownVersion.withLock { $0 = SQLiteSchema.currentVersion }
+    }
+
+    /// Throws ``SchemaVersionError`` when the file's schema is older than `minimum` (checked
+    /// once; a failed check is tried again on the next call).
+    private func ensureSchema(_ minimum: Int = SQLiteSchema.currentVersion) throws {
+        if let known = knownVersion.withLock({ $0 }), known >= minimum { return }
+        let schema = self.schema
+        let found = try connection.withLock { (connection) throws(SQLiteError) in
+            try Self.recordedVersion(schema, on: connection, "reading the schema version of \(schema.table)")
+        }
+        guard found >= minimum else {
+            throw SchemaVersionError(table: "\(schema.table) in \(path)", found: found, required: minimum, cause: nil)
+        }
+        knownVersion.withLock { $0 = found }
     }
 
     /// Whether the lock table and its token counter exist in the file (they do once
@@ -108,6 +137,7 @@ public final class SQLiteLockStore: LockStore {
     @_spi(Testing)
     public func acquire(_ request: LockRequest, now: Date?) throws -> AcquireResult {
         try LockID.validate(request.lockID)
+        try ensureSchema()
         let schema = self.schema
         let context = "acquiring lock \(String(reflecting: request.lockID))"
         return try connection.withLock { (connection) throws(SQLiteError) in
@@ -124,12 +154,29 @@ public final class SQLiteLockStore: LockStore {
                     return token
                 }
                 if let write { try Self.write(write, schema, on: connection, context) }
+                if case .acquired(let lease) = result, let record = RunLedgerRules.started(request, lease) {
+                    if lease.recovered != nil, let row {
+                        try connection.execute(
+                            schema.markRunLost, [.integer(row.token), .integer(now.jobKitEpochMicroseconds)], context: context
+                        )
+                    }
+                    try connection.execute(
+                        schema.insertRun,
+                        [
+                            .integer(record.token), .text(record.job), record.jobType.map { .text($0) } ?? .null,
+                            .text(record.lockID), .integer(record.tick?.jobKitEpochMicroseconds), .text(record.owner),
+                            .integer(record.startedAt.jobKitEpochMicroseconds),
+                        ],
+                        context: context
+                    )
+                }
                 return result
             }
         }
     }
 
     public func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult {
+        try ensureSchema()
         let schema = self.schema
         let context = "heartbeating lock \(String(reflecting: lease.lockID))"
         return try connection.withLock { (connection) throws(SQLiteError) in
@@ -143,19 +190,39 @@ public final class SQLiteLockStore: LockStore {
     }
 
     public func release(_ lease: Lease) throws -> ReleaseResult {
+        try release(lease, ending: nil)
+    }
+
+    public func release(_ lease: Lease, ending run: RunEnd?) throws -> ReleaseResult {
+        try ensureSchema()
         let schema = self.schema
+        let retention = self.retention
         let context = "releasing lock \(String(reflecting: lease.lockID))"
         return try connection.withLock { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
                 let (now, row) = try Self.read(lease.lockID, now: nil, schema, on: connection, context)
                 let (result, write) = LockRules.release(row, lease: lease, at: now)
                 if let write { try Self.write(write, schema, on: connection, context) }
+                if let run {
+                    try Self.endRun(lease.token, run, result, at: now, retention, schema, on: connection, context)
+                }
                 return result
             }
         }
     }
 
+    public func runs(of job: String, limit: Int) throws -> [RunRecord] {
+        try ensureSchema()
+        let schema = self.schema
+        let context = "reading the runs of job \(String(reflecting: job))"
+        return try connection.withLock { (connection) throws(SQLiteError) in
+            try connection.execute(schema.history, [.text(job), .integer(Int64(max(0, limit)))], context: context)
+                .map { (values) throws(SQLiteError) in try Self.runRecord(values, connection, context) }
+        }
+    }
+
     public func locks() throws -> [LockState] {
+        try ensureSchema(1)
         let schema = self.schema
         let context = "listing locks"
         return try connection.withLock { (connection) throws(SQLiteError) in
@@ -171,6 +238,7 @@ public final class SQLiteLockStore: LockStore {
 
     public func forceRelease(_ lockID: String) throws -> Bool {
         try LockID.validate(lockID)
+        try ensureSchema(1)
         let schema = self.schema
         let context = "force-releasing lock \(String(reflecting: lockID))"
         return try connection.withLock { (connection) throws(SQLiteError) in
@@ -185,13 +253,82 @@ public final class SQLiteLockStore: LockStore {
 
     // MARK: Rows
 
-    private static func migrate(_ schema: SQLiteSchema, on connection: SQLiteConnection) throws(SQLiteError) {
-        let context = "creating the lock tables \(schema.table)"
-        try connection.transaction(context: context) { () throws(SQLiteError) in
-            for statement in schema.migration {
-                try connection.execute(statement, cached: false, context: context)
-            }
+    /// Ends the run row of `token` and prunes a few of its job's rows beyond `retention`.
+    private static func endRun(
+        _ token: Int64, _ run: RunEnd, _ result: ReleaseResult, at now: Date, _ retention: RunRetention,
+        _ schema: SQLiteSchema, on connection: SQLiteConnection, _ context: String
+    ) throws(SQLiteError) {
+        try connection.execute(
+            schema.endRun,
+            [
+                .integer(token), .integer(now.jobKitEpochMicroseconds), .text(run.recordedOutcome(after: result).name),
+                run.boundedError.map { .text($0) } ?? .null, .integer(RunLedgerRules.overlapped(after: result) ? 1 : 0),
+            ],
+            context: context
+        )
+        guard let position = try connection.execute(schema.runPosition, [.integer(token)], context: context).first,
+              position.count == 2, let job = position[0].text, let seq = position[1].integer
+        else { return }
+        try connection.execute(
+            schema.pruneRuns, [.text(job), .integer(seq - Int64(retention.runsPerJob))], context: context
+        )
+    }
+
+    /// Reads a row of ``SQLiteSchema/history``.
+    private static func runRecord(_ values: [SQLiteValue], _ connection: SQLiteConnection, _ context: String) throws(SQLiteError) -> RunRecord {
+        guard values.count == 11, let job = values[0].text, let lockID = values[2].text, let token = values[4].integer,
+              let owner = values[5].text, let startedAt = values[6].integer,
+              let outcome = values[8].text.flatMap(RunOutcome.init(name:))
+        else {
+            throw unexpected("a run row has NULL or mistyped required columns", connection, context)
         }
+        return RunRecord(
+            job: job, jobType: values[1].text, lockID: lockID, tick: values[3].integer.map(Date.init(epochMicroseconds:)),
+            token: token, owner: owner, startedAt: Date(epochMicroseconds: startedAt),
+            endedAt: values[7].integer.map(Date.init(epochMicroseconds:)), outcome: outcome, error: values[9].text,
+            overlapped: values[10].integer == 1
+        )
+    }
+
+    /// Brings the file from the version it records to ``SQLiteSchema/currentVersion``, in one
+    /// `BEGIN IMMEDIATE` transaction (see ``SQLiteSchema/steps``).
+    private static func migrate(_ schema: SQLiteSchema, on connection: SQLiteConnection) throws(SQLiteError) {
+        let context = "migrating the lock tables \(schema.table)"
+        try connection.transaction(context: context) { () throws(SQLiteError) in
+            let found = try recordedVersion(schema, on: connection, context)
+            guard found < SQLiteSchema.currentVersion else { return }
+            for step in schema.steps where step.version > found {
+                for statement in step.statements {
+                    try connection.execute(statement, cached: false, context: context)
+                }
+            }
+            if found < 2 {
+                // Version 2's force-release mark. SQLite has no ADD COLUMN IF NOT EXISTS, and a
+                // table may have the column without a version record (a build between the two).
+                let columns = try connection.execute(
+                    SQLiteSchema.columnNames, [.text(schema.table.name)], cached: false, context: context
+                ).compactMap { $0.first?.text }
+                if !columns.contains(SQLiteSchema.forceReleasedColumn) {
+                    try connection.execute(schema.addForceReleasedColumn, cached: false, context: context)
+                }
+            }
+            try connection.execute(
+                schema.recordVersion, [.integer(Int64(SQLiteSchema.currentVersion))], cached: false, context: context
+            )
+        }
+    }
+
+    /// The recorded version: 0 without a lock table, 1 with a lock table but no version record.
+    static func recordedVersion(_ schema: SQLiteSchema, on connection: SQLiteConnection, _ context: String) throws(SQLiteError) -> Int {
+        let tables = try connection.execute(
+            schema.findTables, [.text(schema.table.name + "_schema"), .text(schema.table.name)], cached: false, context: context
+        ).first ?? []
+        guard tables.count == 2, let hasSchema = tables[0].integer, let hasLocks = tables[1].integer else {
+            throw unexpected("the schema lookup returned no row", connection, context)
+        }
+        guard hasSchema > 0 else { return hasLocks > 0 ? 1 : 0 }
+        let version = try connection.execute(schema.readVersion, cached: false, context: context).first?.first?.integer
+        return version.map { Int($0) } ?? 1
     }
 
     /// The time to judge at (`now` when given, else SQLite's clock) and the row, if any.
@@ -217,6 +354,7 @@ public final class SQLiteLockStore: LockStore {
                 .integer(row.acquiredAt.jobKitEpochMicroseconds),
                 .integer(row.expiresAt?.jobKitEpochMicroseconds), .integer(row.aliveUntil?.jobKitEpochMicroseconds),
                 .integer(row.releasedAt?.jobKitEpochMicroseconds), .integer(row.lastTick?.jobKitEpochMicroseconds),
+                .integer(row.forceReleasedAt?.jobKitEpochMicroseconds),
             ],
             context: context
         )
@@ -226,7 +364,7 @@ public final class SQLiteLockStore: LockStore {
     private static func row(
         _ values: [SQLiteValue], from offset: Int, _ connection: SQLiteConnection, _ context: String
     ) throws(SQLiteError) -> LockRow {
-        guard values.count >= offset + 8,
+        guard values.count >= offset + 9,
               let lockID = values[offset].text, let owner = values[offset + 1].text,
               let token = values[offset + 2].integer, let acquiredAt = values[offset + 3].integer
         else {
@@ -235,7 +373,8 @@ public final class SQLiteLockStore: LockStore {
         func date(_ index: Int) -> Date? { values[offset + index].integer.map(Date.init(epochMicroseconds:)) }
         return LockRow(
             lockID: lockID, owner: owner, token: token, acquiredAt: Date(epochMicroseconds: acquiredAt),
-            expiresAt: date(4), aliveUntil: date(5), releasedAt: date(6), lastTick: date(7)
+            expiresAt: date(4), aliveUntil: date(5), releasedAt: date(6), lastTick: date(7),
+            forceReleasedAt: date(8)
         )
     }
 
