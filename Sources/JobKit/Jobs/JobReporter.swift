@@ -7,16 +7,18 @@ import Logging
 /// `token`, `tick` and `ttl_s` when known.
 struct JobReporter: Sendable {
     let logger: Logger
+    let metrics: JobKitMetrics
     let jobName: String
     let lockID: String
     let tick: Date?
 
     /// `logger` with `job` and `job_type` attached.
-    init(logger: Logger, jobName: String, jobTypeName: String, lockID: String, tick: Date?) {
+    init(logger: Logger, metrics: JobKitMetrics, jobName: String, jobTypeName: String, lockID: String, tick: Date?) {
         var logger = logger
         logger[metadataKey: LogKeys.job] = .string(jobName)
         logger[metadataKey: LogKeys.jobType] = .string(jobTypeName)
         self.logger = logger
+        self.metrics = metrics
         self.jobName = jobName
         self.lockID = lockID
         self.tick = tick
@@ -63,7 +65,9 @@ struct JobReporter: Sendable {
         logger.jobEvent(.jobSkipped, level: .info, "Job \"\(jobName)\" skipped: \(reason)", fields)
     }
 
-    func overran(_ timeout: DBMutexTimeoutError, lease: Lease, after duration: Duration) {
+    /// `leaseLost`: a `lock.lost` was reported for this run already, and counted as its overlap.
+    func overran(_ timeout: DBMutexTimeoutError, lease: Lease, after duration: Duration, leaseLost: Bool) {
+        if timeout.overlapped, !leaseLost { metrics.overlapped(job: jobName) }
         var fields = fields(lease)
         fields[LogKeys.overlapped] = .bool(timeout.overlapped)
         fields[LogKeys.durationMS] = .number(duration.jobKitMilliseconds)

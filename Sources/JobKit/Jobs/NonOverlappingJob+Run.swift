@@ -51,10 +51,26 @@ extension NonOverlappingJob {
         using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String?,
         whenAcquired: @escaping @Sendable (Lease) -> Void
     ) async -> JobOutcome {
+        let jobName = jobName ?? Self.jobTypeName
+        let outcome = await reportedRun(
+            using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, whenAcquired: whenAcquired
+        )
+        mutex.metrics.ended(outcome, job: jobName)
+        return outcome
+    }
+
+    /// The run, with its events (and the metrics that have no outcome yet: running workers,
+    /// lateness, duration, overlaps).
+    private func reportedRun(
+        using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String,
+        whenAcquired: @escaping @Sendable (Lease) -> Void
+    ) async -> JobOutcome {
         let typeName = Self.jobTypeName
         let lockID = lockID ?? typeName
-        let jobName = jobName ?? typeName
-        let reporter = JobReporter(logger: mutex.logger, jobName: jobName, jobTypeName: typeName, lockID: lockID, tick: tick)
+        let metrics = mutex.metrics
+        let reporter = JobReporter(
+            logger: mutex.logger, metrics: metrics, jobName: jobName, jobTypeName: typeName, lockID: lockID, tick: tick
+        )
         var jobMutex = mutex
         jobMutex.logger = reporter.logger
         let signals = JobSignals()
@@ -72,15 +88,20 @@ extension NonOverlappingJob {
                     reporter.started(lease)
                 },
                 whenExpired: {},
-                whenLost: { holder in signals.leaseLost(to: holder, cancel: cancels) }
+                whenLost: { holder in
+                    metrics.overlapped(job: jobName)
+                    signals.leaseLost(to: holder, cancel: cancels)
+                }
             ) { lease in
                 let context = JobContext(
                     jobName: jobName, lease: lease, tick: tick, logger: reporter.workerLogger(for: lease), signals: signals
                 )
                 let clock = ContinuousClock()
                 let start = clock.now
+                metrics.workerStarted(job: jobName, lateness: tick.map { Duration.seconds(Date().timeIntervalSince($0)) })
                 let result = await runWorkerInChildTask(context: context, signals: signals)
                 duration = clock.now - start
+                metrics.workerEnded(job: jobName, after: duration)
                 try result.get()
             }
         } catch let refusal as DBMutexError {
@@ -104,7 +125,7 @@ extension NonOverlappingJob {
                 reporter.succeeded(run.lease, after: duration)
                 return .succeeded
             } catch let timeout as DBMutexTimeoutError {
-                reporter.overran(timeout, lease: run.lease, after: duration)
+                reporter.overran(timeout, lease: run.lease, after: duration, leaseLost: signals.isLeaseLost)
                 return .overran(timeout)
             } catch {
                 let failure = JobRunError.releaseFailed(jobName: jobName, lease: run.lease, error: error)
@@ -121,7 +142,7 @@ extension NonOverlappingJob {
             switch run.release {
             case .success(let released):
                 if let timeout = jobMutex.timeoutError(for: run.lease, released) {
-                    reporter.overran(timeout, lease: run.lease, after: duration)
+                    reporter.overran(timeout, lease: run.lease, after: duration, leaseLost: signals.isLeaseLost)
                 }
             case .failure(let releaseError):
                 reporter.releaseFailed(releaseError, lease: run.lease)

@@ -29,6 +29,9 @@ public struct DBMutex: Sendable {
     public var heartbeat: HeartbeatPolicy?
     /// Where lock events (`lock.recovered`, `lock.expired`, `lock.lost`, `lock.overran`) go.
     public var logger: Logger
+    /// Where runs, skips, overlaps and the mutex's own acquisitions are counted (``JobMetric``);
+    /// by default through the factory the application bootstrapped `MetricsSystem` with.
+    public var metrics: JobKitMetrics = .global
 
     /// Creates a mutex.
     ///

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Fires jobs on their schedules and runs each under its lock: the heart of `jobkit run`.
 ///
@@ -37,6 +38,9 @@ public final class Scheduler: Service {
     private let configuration: Configuration
     /// One per job name: whether that job runs in this process now.
     private let trackers: [String: RunTracker]
+    private let storeHealth: StoreHealth
+    private let phase = Mutex(SchedulerHealth.Phase.notStarted)
+    private let checking = Mutex(false)
 
     /// Creates a scheduler.
     ///
@@ -59,6 +63,7 @@ public final class Scheduler: Service {
         self.clock = clock
         self.configuration = configuration
         self.trackers = Dictionary(uniqueKeysWithValues: jobs.map { ($0.name, RunTracker()) })
+        self.storeHealth = StoreHealth(logger: mutex.logger, metrics: mutex.metrics, store: mutex.store.description)
     }
 
     /// How many jobs are running in this process now.
@@ -70,7 +75,10 @@ public final class Scheduler: Service {
     ///
     /// - Throws: the store's error when its URL can never work (after `config.invalid`).
     public func run() async throws {
-        let health = StoreHealth(logger: logger, store: mutex.store.description)
+        let health = storeHealth
+        phase.withLock { $0 = .starting }
+        defer { phase.withLock { $0 = .stopped } }
+        mutex.metrics.prepare(jobs: jobs.map(\.name))
         logger.jobEvent(
             .schedulerStarted, level: .info, "The scheduler started with \(counted(jobs.count, "job")).",
             [
@@ -80,6 +88,7 @@ public final class Scheduler: Service {
         )
         try await withGracefulShutdownHandler {
             if try await prepareStore(health) {
+                phase.withLock { if $0 == .starting { $0 = .running } }
                 await withDiscardingTaskGroup { group in
                     for job in jobs {
                         group.addTask { await self.drive(job, health: health) }
@@ -87,6 +96,7 @@ public final class Scheduler: Service {
                 }
             }
         } onGracefulShutdown: {
+            self.phase.withLock { $0 = .stopping }
             self.logger.jobEvent(
                 .schedulerStopping, level: .info,
                 "The scheduler is stopping: no new fires; running jobs get \(self.configuration.shutdownGrace.jobKitSeconds) s to finish.",
@@ -94,6 +104,38 @@ public final class Scheduler: Service {
             )
         }
         logger.jobEvent(.schedulerStopped, level: .info, "The scheduler stopped; its locks are released.")
+    }
+
+    /// Where the scheduler is in its life, and how its store answered lately: what health
+    /// and readiness probes report. Cheap: reads memory only.
+    public var health: SchedulerHealth {
+        let store = storeHealth.snapshot
+        return SchedulerHealth(
+            phase: phase.withLock { $0 }, storeAnswerAge: store.answerAge, storeError: store.outage
+        )
+    }
+
+    /// Asks the store whether it answers (one read of its lock rows), on a Dispatch thread,
+    /// and records the answer like a run's (an outage found here reports `store.unavailable`
+    /// and sets `jobkit_store_up` to 0). For readiness probes when no job has touched the
+    /// store lately. While a check is already in progress, returns without another.
+    ///
+    /// - Returns: ``health`` after the check.
+    @discardableResult
+    public func checkStore() async -> SchedulerHealth {
+        guard checking.withLock({ checking in
+            defer { checking = true }
+            return !checking
+        }) else { return health }
+        defer { checking.withLock { $0 = false } }
+        let store = mutex.store
+        do {
+            _ = try await BlockingQueue.run { try store.locks() }
+            storeHealth.succeeded()
+        } catch {
+            storeHealth.failed(error, job: nil)
+        }
+        return health
     }
 
     /// Creates the schema, retrying with backoff while the store is unreachable. Returns
@@ -191,6 +233,7 @@ public final class Scheduler: Service {
     }
 
     private func reportStillRunning(_ job: ScheduledJob, tick: Date) {
+        mutex.metrics.skipped(job: job.name, reason: "still_running")
         logger.jobEvent(
             .jobSkipped, level: .info,
             "Job \"\(job.name)\" is still running here from an earlier tick; skipping this one.",
@@ -202,6 +245,7 @@ public final class Scheduler: Service {
     }
 
     private func reportMisfire(_ job: ScheduledJob, _ missed: MissedTicks) {
+        mutex.metrics.misfired(job: job.name, count: missed.count)
         logger.jobEvent(
             .jobMisfired, level: .warning,
             "Job \"\(job.name)\" missed \(counted(missed.count, "tick")) by more than its grace of \(job.grace.jobKitSeconds) s; \(missed.count == 1 ? "it was" : "they were") not run.",

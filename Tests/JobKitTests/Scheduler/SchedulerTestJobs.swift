@@ -51,6 +51,6 @@ final class SwitchableStore: LockStore {
         try check(); return inner.heartbeat(lease, window: window)
     }
     func release(_ lease: Lease) throws -> ReleaseResult { try check(); return inner.release(lease) }
-    func locks() throws -> [LockState] { inner.locks() }
+    func locks() throws -> [LockState] { try check(); return inner.locks() }
     func forceRelease(_ lockID: String) throws -> Bool { try inner.forceRelease(lockID) }
 }
