@@ -36,7 +36,14 @@ extension DBMutex {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (Lease) async throws -> R
     ) async throws -> R {
-        let run = try await run(lockID, ttl: ttl, tick: tick, whenExpired: whenExpired, whenLost: whenLost, body)
+        let run: Run<R>
+        do {
+            run = try await self.run(lockID, ttl: ttl, tick: tick, whenExpired: whenExpired, whenLost: whenLost, body)
+        } catch let refusal as DBMutexError {
+            countRefusal(refusal)
+            throw refusal
+        }
+        countSection(run)
         return try answer(run)
     }
 

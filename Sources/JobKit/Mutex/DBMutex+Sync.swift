@@ -24,10 +24,18 @@ extension DBMutex {
     public func withLease<R>(
         _ lockID: String, ttl: LockTTL? = nil, tick: Date? = nil, _ body: (Lease) throws -> R
     ) throws -> R {
-        let keeper = try hold(request(lockID, ttl: ttl, tick: tick))
+        let keeper: LeaseKeeper
+        do {
+            keeper = try hold(request(lockID, ttl: ttl, tick: tick))
+        } catch let refusal as DBMutexError {
+            countRefusal(refusal)
+            throw refusal
+        }
         let result = Result { try body(keeper.lease) }
         keeper.stop()
         let release = Result { try store.release(keeper.lease) }
-        return try answer(Run(lease: keeper.lease, body: result, release: release, lost: keeper.isLost))
+        let run = Run(lease: keeper.lease, body: result, release: release, lost: keeper.isLost)
+        countSection(run)
+        return try answer(run)
     }
 }

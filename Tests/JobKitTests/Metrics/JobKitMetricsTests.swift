@@ -95,6 +95,38 @@ import Testing
         #expect(metrics.counterTotal(label: "jobkit_runs_total", dimensions: [("job", "taken"), ("outcome", "lost")]) == 1)
     }
 
+    @Test func theMutexWithoutAJobCountsAcquisitionsAndOverlapsWithoutLockIDs() async throws {
+        let recorder = EventRecorder()
+        let (mutex, store, metrics) = try Self.mutex(
+            table: "metrics_mutex", recorder: recorder,
+            heartbeat: HeartbeatPolicy(interval: .milliseconds(100), window: .seconds(5))
+        )
+        let free = Support.lockID("metrics-mutex-free")
+        let held = Support.lockID("metrics-mutex-held")
+
+        try await mutex.withLock(free) { await Task.yield() }   // the async form
+        try mutex.withLock(free) {}   // the blocking form counts too
+        let other = LockRequest(lockID: held, owner: "other:1", ttl: .seconds(60), liveness: nil)
+        guard case .acquired = try store.acquire(other) else { Issue.record("the test could not take the lock"); return }
+        await #expect(throws: DBMutexError.self) { try await mutex.withLock(held) { await Task.yield() } }
+        // A section whose lock is taken over while it runs: one overlap.
+        let taken = Support.lockID("metrics-mutex-taken")
+        await #expect(throws: DBMutexTimeoutError.self) {
+            try await mutex.withLock(taken) {
+                let thief = LockRequest(lockID: taken, owner: "thief:7", ttl: .seconds(60), liveness: nil)
+                _ = try store.acquire(thief, now: Date().addingTimeInterval(3600))
+                _ = try await recorder.waitFor(.lockLost)
+            }
+        }
+
+        #expect(metrics.counterTotal(label: "jobkit_mutex_acquisitions_total", dimensions: [("outcome", "acquired")]) == 3)
+        #expect(metrics.counterTotal(label: "jobkit_mutex_acquisitions_total", dimensions: [("outcome", "held")]) == 1)
+        #expect(metrics.counterTotal(label: "jobkit_mutex_overlaps_total") == 1)
+        let labels = metrics.counters.flatMap(\.dimensions).map(\.1)
+        #expect(!labels.contains { $0.contains("metrics-mutex") }, "no lock id is a label value")
+        #expect(metrics.counters(label: "jobkit_runs_total").isEmpty, "sections are not job runs")
+    }
+
     @Test func metricsAreMadeOnceAndReused() throws {
         let factory = TestMetrics()
         let metrics = JobKitMetrics(factory: factory)
