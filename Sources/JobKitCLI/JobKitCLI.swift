@@ -37,9 +37,14 @@ public enum JobKitCLI {
     ///   - commandName: the name `--help` and usage messages show; by default the name the
     ///     binary was started as.
     ///   - arguments: the arguments to parse; by default the process's.
+    ///   - bootstrapsMetrics: whether to bootstrap swift-metrics with swift-prometheus, whose
+    ///     registry `jobkit run --http` serves at `/metrics`. Pass `false` when your binary
+    ///     bootstraps its own metrics backend (`/metrics` then shows only process metrics).
     public static func main(
-        registry: JobRegistry = builtInJobs(), commandName: String? = nil, arguments: [String]? = nil
+        registry: JobRegistry = builtInJobs(), commandName: String? = nil, arguments: [String]? = nil,
+        bootstrapsMetrics: Bool = true
     ) async {
+        if bootstrapsMetrics { JobKitPrometheus.bootstrap() }
         configured.withLock { $0 = registry }
         let invokedAs = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent }
         name.withLock { $0 = commandName ?? invokedAs ?? "jobkit" }

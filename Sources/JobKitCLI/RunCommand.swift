@@ -30,6 +30,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "This process's name in the lock table (default host:pid).")
     var owner: String?
 
+    @Option(help: "Serve /metrics, /healthz, /readyz, /api/status and a status page at ADDRESS:PORT (or PORT, on 127.0.0.1). Off unless given.")
+    var http: HTTPAddress?
+
     @Option(help: .hidden)
     var testingClockOffset: Double = 0
 
@@ -66,9 +69,18 @@ struct RunCommand: AsyncParsableCommand {
             ? DispatchWallClock()
             : OffsetClock(offset: .milliseconds(Int64(testingClockOffset * 1000)))
         let scheduler = try Scheduler(jobs: jobs, mutex: mutex, clock: clock, configuration: configuration)
+        // Shut down in reverse order: the scheduler first, while /healthz still answers 503.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let http {
+            let server = MonitoringServer(
+                address: http, scheduler: scheduler, jobs: file.jobs, store: mutex.store, logger: logger
+            )
+            services.append(.init(service: server.application()))
+        }
+        services.append(.init(service: scheduler))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: scheduler)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: Logger(label: "jobkit.lifecycle", factory: { _ in SwiftLogNoOpLogHandler() })
             )

@@ -109,6 +109,16 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// The lock store is reachable again after an outage. Level `info`. Fields: `store`.
     public static let storeRecovered = JobEvent(rawValue: "store.recovered")
 
+    // MARK: HTTP
+
+    /// `jobkit run --http` serves `/metrics`, the probes, `/api/status` and the status page.
+    /// Level `info`. Fields: `address` (`host:port`).
+    public static let httpStarted = JobEvent(rawValue: "http.started")
+    /// `jobkit run --http` listens on an address beyond this machine's loopback: anyone who
+    /// reaches it reads the status page and the metrics (never secrets). Level `warning`.
+    /// Fields: `address`.
+    public static let httpExposed = JobEvent(rawValue: "http.exposed")
+
     // MARK: Configuration
 
     /// A jobs file could not be used; `error` holds every problem. Level `error`.

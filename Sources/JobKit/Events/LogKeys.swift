@@ -68,12 +68,15 @@ public enum LogKeys {
     /// How many earlier lines of a stream were not logged (number).
     public static let droppedLines = "jobkit.dropped_lines"
 
+    /// Where `jobkit run --http` listens, as `host:port`.
+    public static let address = "jobkit.address"
+
     /// Every key above, in the order log handlers print them: who and what first, then when,
     /// then why. A new key goes here too, or handlers print it after the known ones.
     public static let printOrder: [String] = [
         job, jobType, lockID, token, owner, holder, holderToken, since, until,
         tick, firstTick, lastTick, missed, durationMS, ttlSeconds,
         reason, error, overlapped, previousOwner, previousToken, expiredAt, store, jobs, running,
-        stream, droppedLines, line,
+        stream, droppedLines, line, address,
     ]
 }
