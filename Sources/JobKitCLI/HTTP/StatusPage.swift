@@ -64,7 +64,9 @@ struct StatusPage {
         rows.append(("Failures in a row", job.consecutiveFailures > 0 ? "<b class=\"bad\">\(job.consecutiveFailures)</b>" : "0"))
         rows.append((
             "Recent runs",
-            strip(recent) + " <span class=\"muted\">\(failures) failed, \(overlaps) overlapped of the last \(recent.count)</span>"
+            recent.isEmpty
+                ? "none"
+                : strip(recent) + " <span class=\"muted\">\(failures) failed, \(overlaps) overlapped of the last \(recent.count)</span>"
         ))
         let classes = job.consecutiveFailures > 0 || overlaps > 0 ? "job attention" : "job"
         let disabled = job.isEnabled ? "" : " <span class=\"badge\">disabled</span>"
