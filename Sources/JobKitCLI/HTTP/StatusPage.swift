@@ -102,7 +102,7 @@ struct StatusPage {
     /// A time as `<time>` with how far it is from now.
     private func moment(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince(data.generatedAt).rounded())
-        let relative = seconds >= 0 ? "in \(Self.span(seconds))" : "\(Self.span(-seconds)) ago"
+        let relative = seconds == 0 ? "now" : seconds > 0 ? "in \(Self.span(seconds))" : "\(Self.span(-seconds)) ago"
         return "<time datetime=\"\(date.jobKitTimestamp)\" title=\"\(date.jobKitTimestamp)\">\(relative)</time>"
     }
 
@@ -133,7 +133,7 @@ struct StatusPage {
         .outcome,.badge{padding:0 6px;border-radius:4px;color:#fff;background:#6a737d}
         .succeeded{background:#28a745}.failed,.lost{background:#d73a49}.overran{background:#e36209}.running{color:#0366d6}.cancelled{background:#959da5}
         .bad,.error,.store-unreachable,.phase-stopping{color:#d73a49}
-        .mark.running{background:#0366d6}.mark.overlap{outline:2px solid #6f42c1}
+        .mark.running,.outcome.running{background:#0366d6;color:#fff}.mark.overlap{outline:2px solid #6f42c1}
         section{margin-top:16px}.scroll{overflow-x:auto}table{border-collapse:collapse;background:#fff;width:100%}
         td,th{border:1px solid #d1d5da;padding:4px 8px;text-align:left}
         </style></head>
