@@ -137,14 +137,24 @@ import Testing
         #expect(try factory.expectCounter("jobkit_runs_total", [("job", "a"), ("outcome", "succeeded")]).values == [1, 1, 1])
     }
 
+    static let allMetrics: [JobMetric] = [
+        .runs, .skips, .overlaps, .missedTicks, .misfires, .runDuration, .startLateness, .runningJobs, .storeUp,
+        .mutexAcquisitions, .mutexOverlaps,
+    ]
+
     @Test func namesFollowPrometheusConventions() {
-        let names: [JobMetric] = [
-            .runs, .skips, .overlaps, .missedTicks, .misfires, .runDuration, .startLateness, .runningJobs, .storeUp,
-        ]
-        #expect(names.map(\.rawValue) == [
+        #expect(Self.allMetrics.map(\.rawValue) == [
             "jobkit_runs_total", "jobkit_skips_total", "jobkit_overlaps_total", "jobkit_missed_ticks_total",
             "jobkit_misfires_total", "jobkit_run_duration_seconds", "jobkit_start_lateness_seconds",
-            "jobkit_running_jobs", "jobkit_store_up",
+            "jobkit_running_jobs", "jobkit_store_up", "jobkit_mutex_acquisitions_total", "jobkit_mutex_overlaps_total",
         ])
+    }
+
+    /// The README's metric reference lists every metric, each on its own table row.
+    @Test func theReadmeDocumentsEveryMetric() throws {
+        let readme = try String(contentsOfFile: TestDatabase.packageRoot + "/README.md", encoding: .utf8)
+        for metric in Self.allMetrics {
+            #expect(readme.contains("| `\(metric.rawValue)` |"), "README's metric table lacks \(metric)")
+        }
     }
 }
