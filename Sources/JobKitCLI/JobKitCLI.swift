@@ -44,12 +44,19 @@ public enum JobKitCLI {
         registry: JobRegistry = builtInJobs(), commandName: String? = nil, arguments: [String]? = nil,
         bootstrapsMetrics: Bool = true
     ) async {
-        if bootstrapsMetrics { JobKitPrometheus.bootstrap() }
+        if bootstrapsMetrics { bootstrapPrometheus() }
         configured.withLock { $0 = registry }
         let invokedAs = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent }
         name.withLock { $0 = commandName ?? invokedAs ?? "jobkit" }
         signal(SIGPIPE, SIG_IGN)   // a closed stdout pipe drops lines instead of killing the scheduler
         await JobKitCommand.main(arguments)
+    }
+
+    /// Bootstraps swift-metrics with swift-prometheus, whose registry ``MonitoringServer``
+    /// serves at `/metrics`. ``main(registry:commandName:arguments:bootstrapsMetrics:)`` does
+    /// it; call it yourself only when you run the scheduler without `main`. Once per process.
+    public static func bootstrapPrometheus() {
+        JobKitPrometheus.bootstrap()
     }
 
     /// The name usage messages show.

@@ -1,12 +1,16 @@
 import ArgumentParser
 import Foundation
 import JobKit
+import JobKitCLI
 
 /// The second figure of `jobkit-bench schedule`: a scheduler holding many jobs whose schedules
 /// do not fire during the window; what the process costs while it waits.
 struct IdleMeasurement {
     var jobs: Int
     var idleSeconds: Double
+    /// Whether `jobkit run --http`'s server runs beside the scheduler (on a port of the
+    /// system's choosing, with swift-prometheus bootstrapped by the caller).
+    var http = false
 
     struct Result {
         /// User + system CPU time during the window, as a fraction of one core.
@@ -36,7 +40,8 @@ struct IdleMeasurement {
         let idleSeconds = self.idleSeconds
 
         let beforeStart = ProcessUsage.now()
-        let (figures, shutdownSeconds) = try await withRunningScheduler(scheduler) {
+        let server = MonitoringServer(port: 0, scheduler: scheduler, jobs: [], store: mutex.store, logger: tally.logger)
+        let (figures, shutdownSeconds) = try await withRunningScheduler(scheduler, alongside: http ? [server.service()] : []) {
             try await waitUntil("every job's first timer", timeout: .seconds(300), interval: .milliseconds(20)) {
                 clock.sleepsStarted >= jobs
             }

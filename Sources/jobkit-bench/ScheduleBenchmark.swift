@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobKit
+import JobKitCLI
 
 /// How precisely the scheduler fires, and what many idle jobs cost: both in memory (an
 /// `InMemoryLockStore`, no network), through the real `Scheduler` and `DispatchWallClock`.
@@ -30,6 +31,9 @@ struct ScheduleBenchmark: ParsableCommand {
     @Option(help: "How long the idle window lasts, in seconds.")
     var idleSeconds: Double = 30
 
+    @Flag(help: "Run jobkit run --http's server (and swift-prometheus) beside the idle scheduler.")
+    var http = false
+
     func validate() throws {
         guard ticks >= 2 else { throw ValidationError("--ticks must be at least 2.") }
         guard intervalMs >= 1 else { throw ValidationError("--interval-ms must be at least 1.") }
@@ -41,7 +45,8 @@ struct ScheduleBenchmark: ParsableCommand {
 
     func run() throws {
         let lateness = LatenessMeasurement(ticks: ticks, intervalMs: Int64(intervalMs))
-        let idle = IdleMeasurement(jobs: jobs, idleSeconds: idleSeconds)
+        if http { JobKitCLI.bootstrapPrometheus() }
+        let idle = IdleMeasurement(jobs: jobs, idleSeconds: idleSeconds, http: http)
         let loadBefore = machineLoad()
         let fire = try runBlocking { try await lateness.measure() }
         let rest = try runBlocking { try await idle.measure() }
@@ -75,7 +80,7 @@ struct ScheduleBenchmark: ParsableCommand {
         }
 
         let report = BenchReport(
-            title: "jobkit-bench schedule (\(ticks) ticks every \(intervalMs) ms; \(jobs) idle jobs for \(idleSeconds) s)",
+            title: "jobkit-bench schedule (\(ticks) ticks every \(intervalMs) ms; \(jobs) idle jobs for \(idleSeconds) s\(http ? "; --http" : ""))",
             rows: [
                 ("ticks", "ticks in the window", ticks),
                 ("interval_ms", "interval (ms)", intervalMs),

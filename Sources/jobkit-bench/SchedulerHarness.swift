@@ -3,14 +3,14 @@ import JobKit
 import Logging
 import ServiceLifecycle
 
-/// Runs `scheduler` in a `ServiceGroup` (trapping no signals) while `body` runs, then triggers
+/// Runs `scheduler` (after `others`, which stop after it) in a `ServiceGroup` (trapping no signals) while `body` runs, then triggers
 /// a graceful shutdown, the way SIGTERM would, and waits until the scheduler's `run()` has
 /// returned. Returns what `body` returned and how long the shutdown took, in seconds.
 func withRunningScheduler<T: Sendable>(
-    _ scheduler: Scheduler, _ body: () async throws -> T
+    _ scheduler: Scheduler, alongside others: [any Service] = [], _ body: () async throws -> T
 ) async throws -> (value: T, shutdownSeconds: Double) {
     let group = ServiceGroup(
-        services: [scheduler], logger: Logger(label: "jobkit-bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        services: others + [scheduler], logger: Logger(label: "jobkit-bench", factory: { _ in SwiftLogNoOpLogHandler() })
     )
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }

@@ -9,7 +9,15 @@ import ServiceLifecycle
 /// The HTTP service of `jobkit run --http`: `/metrics`, `/healthz`, `/readyz`, `/api/status`
 /// and the status page at `/`. Handlers only read library state (the scheduler's health, the
 /// store's ledger and locks, the metrics registry) and render it.
-struct MonitoringServer: Sendable {
+///
+/// `jobkit run --http` builds one; a binary that runs ``Scheduler`` in its own `ServiceGroup`
+/// adds ``service()`` to the group, before the scheduler so the scheduler stops first:
+///
+/// ```swift
+/// let server = MonitoringServer(port: 9090, scheduler: scheduler, jobs: file.jobs, store: store, logger: logger)
+/// let group = ServiceGroup(services: [server.service(), scheduler], logger: logger)
+/// ```
+public struct MonitoringServer: Sendable {
     let address: HTTPAddress
     let scheduler: Scheduler
     let jobs: [JobDefinition]
@@ -17,6 +25,36 @@ struct MonitoringServer: Sendable {
     /// How old the store's last answer may be for `/readyz` to say ready without asking it.
     var readinessInterval: Duration = .seconds(15)
     let logger: Logger
+
+    /// Creates the server.
+    ///
+    /// - Parameters:
+    ///   - host: the address to listen on; by default loopback only. Another address logs
+    ///     `http.exposed`.
+    ///   - port: the TCP port; 0 lets the system choose (`http.started` names it).
+    ///   - scheduler: whose health `/healthz` and `/readyz` report.
+    ///   - jobs: the jobs `/api/status` and the page show (a jobs file's ``JobsFile/jobs``).
+    ///   - store: where their runs and locks are read.
+    ///   - logger: where `http.started` and `http.exposed` go.
+    public init(
+        host: String = "127.0.0.1", port: Int, scheduler: Scheduler, jobs: [JobDefinition], store: any LockStore,
+        logger: Logger
+    ) {
+        self.init(address: HTTPAddress(host: host, port: port), scheduler: scheduler, jobs: jobs, store: store, logger: logger)
+    }
+
+    init(address: HTTPAddress, scheduler: Scheduler, jobs: [JobDefinition], store: any LockStore, logger: Logger) {
+        self.address = address
+        self.scheduler = scheduler
+        self.jobs = jobs
+        self.store = store
+        self.logger = logger
+    }
+
+    /// The server as a `Service`, for the scheduler's `ServiceGroup`.
+    public func service() -> some Service {
+        application()
+    }
 
     /// The Hummingbird application: a `Service` to run in the scheduler's `ServiceGroup`.
     func application() -> some ApplicationProtocol {
