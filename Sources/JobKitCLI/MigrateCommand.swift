@@ -15,14 +15,8 @@ struct MigrateCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let database = try config.map { try JobsFileChoice.load($0).database } ?? nil
-        do {
-            let store = try LockStoreURL.makeStore(options.storeURL(fromFile: database))
-            try store.migrate()
-            print("Migrated \(store).")
-        } catch {
-            printError("jobkit migrate: \(error)")
-            throw ExitCode(1)
-        }
+        let store = try LockStoreURL.makeStore(options.storeURL(fromFile: options.database(ofJobsFile: config)))
+        try store.migrate()
+        print("Migrated \(store).")
     }
 }

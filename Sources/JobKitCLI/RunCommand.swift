@@ -57,10 +57,7 @@ struct RunCommand: AsyncParsableCommand {
             if let owner { configured.owner = owner }
             mutex = configured
         } catch {
-            logger.jobEvent(
-                .configInvalid, level: .error, "The scheduler cannot start: \(error)",
-                [LogKeys.error: .string("\(error)")]
-            )
+            logger.configInvalid("The scheduler cannot start", error)
             throw ExitCode(1)
         }
         var configuration = Scheduler.Configuration()

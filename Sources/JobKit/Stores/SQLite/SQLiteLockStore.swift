@@ -30,13 +30,14 @@ public final class SQLiteLockStore: LockStore {
         public var busyTimeout: Duration = .seconds(5)
         /// How many runs of each job the run ledger keeps.
         public var retention: RunRetention = .default
-        /// Whether the store only reads: it opens an existing file (a missing one is an error),
-        /// never creates or migrates it, and checks the recorded version instead. For commands
-        /// that must not change anything (`jobkit status`, `jobkit history`).
-        public var readOnly: Bool = false
         /// Whether opening the store creates the tables or brings them up to date; when
         /// `false`, the first operation only checks the recorded version (see ``SchemaVersionError``).
         public var migratesAutomatically: Bool = true
+        /// Whether opening the store creates the file when it is missing and switches it to
+        /// WAL mode. Without it, a missing file fails with ``SQLiteError/Code/cannotOpen`` and
+        /// an existing one is used as it is (a file JobKit made is in WAL mode already): what
+        /// read-only commands need, with ``migratesAutomatically`` off too.
+        public var createsFile: Bool = true
 
         /// The defaults.
         public init() {}
@@ -71,17 +72,16 @@ public final class SQLiteLockStore: LockStore {
         }
         let schema = SQLiteSchema(table: configuration.table)
         let connection = try SQLiteConnection.open(
-            path: absolute, busyTimeout: configuration.busyTimeout, create: !configuration.readOnly
+            path: absolute, busyTimeout: configuration.busyTimeout, creating: configuration.createsFile
         )
-        let migrates = configuration.migratesAutomatically && !configuration.readOnly
-        if migrates {
+        if configuration.migratesAutomatically {
             try Self.migrate(schema, on: connection)
         }
         self.path = absolute
         self.schema = schema
         self.retention = configuration.retention
         self.connection = Mutex(connection)
-        if migrates { knownVersion.withLock { $0 = SQLiteSchema.currentVersion } }
+        if configuration.migratesAutomatically { knownVersion.withLock { $0 = SQLiteSchema.currentVersion } }
     }
 
     public var description: String { "sqlite:\(path) (table \(schema.table))" }
@@ -106,6 +106,20 @@ public final class SQLiteLockStore: LockStore {
             throw SchemaVersionError(table: "\(schema.table) in \(path)", found: found, required: minimum, cause: nil)
         }
         knownVersion.withLock { $0 = found }
+    }
+
+    /// Whether the lock table and its token counter exist in the file (they do once
+    /// ``migrate()`` ran, or the store was opened with ``Configuration/migratesAutomatically``).
+    public func schemaExists() throws -> Bool {
+        let schema = self.schema
+        return try connection.withLock { (connection) throws(SQLiteError) in
+            let found = try connection.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
+                [.text(schema.table.name), .text(schema.table.name + "_token_seq")],
+                cached: false, context: "looking for the lock tables"
+            )
+            return found.first?.first?.integer == 2
+        }
     }
 
     public func acquire(_ request: LockRequest) throws -> AcquireResult {
