@@ -29,15 +29,8 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let runs: [RunRecord]
-        do {
-            let fileURL = try config.map { try JobsFileChoice.load($0).database } ?? nil
-            let store = try LockStoreURL.makeReadOnlyStore(options.storeURL(fromFile: fileURL))
-            runs = try store.runs(of: job, limit: limit)
-        } catch {
-            printError("jobkit history: \(error)")
-            throw ExitCode(1)
-        }
+        let store = try options.existingStore(config: config)
+        let runs = try store.runs(of: job, limit: limit)
         if json {
             print(try LedgerOutput.json(RunHistory(runs: runs)))
         } else {

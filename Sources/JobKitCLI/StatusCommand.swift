@@ -24,23 +24,14 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = config ?? (FileManager.default.fileExists(atPath: "jobs.json") ? "jobs.json" : "jobs.example.json")
-        let report: JobStatusReport
-        do {
-            let file = try JobsFileChoice.load(path)
-            var jobs = file.jobs
-            if let job {
-                jobs = jobs.filter { $0.name == job }
-                guard !jobs.isEmpty else {
-                    let names = file.jobs.map(\.name).joined(separator: ", ")
-                    throw ValidationError("\(path) has no job named \"\(job)\". Its jobs: \(names.isEmpty ? "none" : names).")
-                }
-            }
-            let store = try LockStoreURL.makeReadOnlyStore(options.storeURL(fromFile: file.database))
-            report = try await JobStatusReport.read(jobs, from: store)
-        } catch {
-            printError("jobkit status: \(error)")
-            throw ExitCode(1)
+        let file = try JobsFileChoice.load(path)
+        var jobs = file.jobs
+        if let job {
+            jobs = jobs.filter { $0.name == job }
+            guard !jobs.isEmpty else { throw UnknownJobError(job: job, file: path, known: file.jobs.map(\.name)) }
         }
+        let store = try LockStoreURL.makeStore(options.storeURL(fromFile: file.database), opening: .existingOnly)
+        let report = try await JobStatusReport.read(jobs, from: store)
         print(json ? try LedgerOutput.json(report) : Self.table(report))
     }
 

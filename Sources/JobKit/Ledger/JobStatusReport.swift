@@ -4,7 +4,8 @@ import Foundation
 /// file with its schedule, next ticks, last run, last success, failures in a row, and who runs
 /// it now, read from a store's run ledger and lock rows.
 ///
-/// Reading it writes nothing: open the store with ``LockStoreURL/makeReadOnlyStore(_:)``.
+/// Reading it writes nothing: open the store with ``LockStoreURL/makeStore(_:opening:)`` and
+/// ``LockStoreOpening/existingOnly``.
 public struct JobStatusReport: Sendable, Hashable {
     /// When the report was made, on this machine's clock (next ticks are after it).
     public var generatedAt: Date

@@ -16,14 +16,17 @@ public struct ScheduledJob: Sendable {
     /// How late a tick may still run (after a pause or a sleep); older ticks are reported as
     /// `job.misfired` instead.
     public var grace: Duration
+    /// Whether the most recent tick runs at start when it is within ``grace``.
+    public var catchUp: CatchUp
     /// The job itself.
     public var job: any NonOverlappingJob
 
     /// Creates a scheduled job.
     public init(
         name: String, schedule: Schedule, lockID: String? = nil, ttl: LockTTL = .default,
-        jitter: Duration = .zero, grace: Duration = .seconds(10), job: any NonOverlappingJob
+        jitter: Duration = .zero, grace: Duration = .seconds(10), catchUp: CatchUp = .latest, job: any NonOverlappingJob
     ) {
+        self.catchUp = catchUp
         self.name = name
         self.schedule = schedule
         self.lockID = lockID ?? name

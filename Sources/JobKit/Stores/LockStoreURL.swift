@@ -123,28 +123,6 @@ public enum LockStoreURL {
 
     /// The URL ``makeDefaultStore(environment:)`` opens: `JOBKIT_DATABASE_URL` when it is set
     /// and not blank, else ``defaultURL``.
-    /// Opens the store `url` names for reading only: it never creates a file or a table, nor
-    /// migrates a schema (PostgreSQL and SQLite check the recorded version instead, and a
-    /// missing SQLite file is an error). For `jobkit status` and `jobkit history`.
-    ///
-    /// - Throws: ``LockStoreURLError`` for a URL of no known form; the store's error.
-    public static func makeReadOnlyStore(_ url: String) throws -> any LockStore {
-        let trimmed = url.trimmingCharacters(in: .whitespaces)
-        let lower = trimmed.lowercased()
-        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
-            let scheme = trimmed.prefix { $0 != ":" }
-            var configuration = PostgresLockStore.Configuration()
-            configuration.migratesAutomatically = false
-            return try PostgresLockStore(url: scheme.lowercased() + trimmed.dropFirst(scheme.count), configuration: configuration)
-        }
-        if lower.hasPrefix("sqlite:") {
-            var configuration = SQLiteLockStore.Configuration()
-            configuration.readOnly = true
-            return try SQLiteLockStore(path: sqlitePath(trimmed), configuration: configuration)
-        }
-        return try makeStore(trimmed)
-    }
-
     public static func defaultStoreURL(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String {

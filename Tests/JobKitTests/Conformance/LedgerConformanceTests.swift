@@ -153,6 +153,32 @@ import Testing
     }
 
     @Test(arguments: StoreKind.all)
+    func aLoweredRetentionShrinksTheLedgerAFewRowsAtATime(_ kind: StoreKind) async throws {
+        try await kind.withStore(retention: RunRetention(runsPerJob: 100)) { store in
+            guard kind.name != "memory" else { return }   // one instance, one retention
+            let id = store.id("lowered")
+            for _ in 0..<70 {
+                _ = try await release(store, try await acquire(store, request(id, owner: "alpha", job: id)), RunEnd(outcome: .succeeded))
+            }
+            var context = store.context
+            context.retention = RunRetention(runsPerJob: 5)
+            let lowered = StoreUnderTest(store: try kind.open(context), context: context)
+            // Run 71 drops run 66's row only; run 128 (a multiple of 64) also sweeps up to 64 older rows.
+            _ = try await release(lowered, try await acquire(lowered, request(id, owner: "alpha", job: id)), RunEnd(outcome: .succeeded))
+            #expect(try await runs(lowered, id, limit: 1000).count == 70)
+            for _ in 0..<57 {
+                _ = try await release(lowered, try await acquire(lowered, request(id, owner: "alpha", job: id)), RunEnd(outcome: .succeeded))
+            }
+            let kept = try await runs(lowered, id, limit: 1000)
+            #expect(kept.count < 70 && kept.count >= 5, "\(kept.count) rows")
+            for _ in 0..<64 {
+                _ = try await release(lowered, try await acquire(lowered, request(id, owner: "alpha", job: id)), RunEnd(outcome: .succeeded))
+            }
+            #expect(try await runs(lowered, id, limit: 1000).count == 5, "shrunk to the bound")
+        }
+    }
+
+    @Test(arguments: StoreKind.all)
     func anAcquisitionForATickAnswersTheTickClaimedBefore(_ kind: StoreKind) async throws {
         try await kind.withStore { store in
             let id = store.id("ticks")

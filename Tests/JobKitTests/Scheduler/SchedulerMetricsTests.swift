@@ -52,13 +52,15 @@ extension SchedulerTests {
             clock.advance(to: Date(timeIntervalSince1970: 1_800_000_010))
             _ = try await poll(timeout: .seconds(30), "the slow run to start") { log.count == 1 ? true : nil }
             try await clock.waitForSleepers(2)
-            clock.advance(to: Date(timeIntervalSince1970: 1_800_000_035))   // "late" misses 2 ticks; "slow" still runs
-            let misfire = try await poll(timeout: .seconds(30), "late's misfire") {
-                recorder.events(.jobMisfired).first { $0["job"] == "late" }
-            }
+            clock.advance(to: Date(timeIntervalSince1970: 1_800_000_020))   // "slow" still runs tick 10
             _ = try await poll(timeout: .seconds(30), "the still_running skip") {
                 metrics.counterTotal(label: "jobkit_skips_total", dimensions: [("job", "slow"), ("reason", "still_running")]) == 1
                     ? true : nil
+            }
+            try await clock.waitForSleepers(2)
+            clock.advance(to: Date(timeIntervalSince1970: 1_800_000_045))   // "late" misses 30 and 40 by more than 3 s
+            let misfire = try await poll(timeout: .seconds(30), "late's misfire") {
+                recorder.events(.jobMisfired).first { $0["job"] == "late" }
             }
             let missed = try #require(misfire.integer("missed"))
             #expect(missed == 2)
@@ -88,5 +90,26 @@ extension SchedulerTests {
             #expect((health.storeAnswerAge ?? .seconds(99)) < .seconds(5))
             #expect(try metrics.expectMeter("jobkit_store_up").lastValue == 1)
         }
+    }
+}
+
+extension SchedulerMissedTests {
+    /// `jobkit_missed_ticks_total` grows by the `missed` of each `job.missed`.
+    @Test func missedTicksAreCountedAsTheEventReportsThem() async throws {
+        let store = try store(lastRan: Self.tick0 - 30, lockID: "counted")
+        let clock = ManualSchedulerClock(Self.tick0 + 2)
+        let log = TickLog()
+        let recorder = EventRecorder()
+        let metrics = TestMetrics()
+        var mutex = DBMutex(store: store, owner: "restarted", heartbeat: nil, logger: recorder.logger())
+        mutex.metrics = JobKitMetrics(factory: metrics)
+        let job = ScheduledJob(name: "counted", schedule: .every(.seconds(10)), grace: .seconds(5), job: CountingJob(log: log))
+        try await Base().withScheduler(try Scheduler(jobs: [job], mutex: mutex, clock: clock)) { _ in
+            _ = try await poll(timeout: .seconds(30), "the catch-up run") { log.count >= 1 ? true : nil }
+            try await clock.waitForSleepers(1)
+        }
+        let missed = try #require(recorder.events(.jobMissed).first?.integer("missed"))
+        #expect(missed == 2)
+        #expect(metrics.counterTotal(label: "jobkit_missed_ticks_total", dimensions: [("job", "counted")]) == missed)
     }
 }

@@ -97,7 +97,7 @@ public final class PostgresLockStore: LockStore {
             request.ttl.map { String($0.jobKitMicroseconds) },
             request.liveness.map { String($0.jobKitMicroseconds) },
             request.tick.map { String($0.jobKitEpochMicroseconds) },
-            request.run?.job, request.run?.jobType,
+            request.run?.job, request.run?.jobType, request.run.map { _ in String(configuration.retention.runsPerJob) },
             now.map { String($0.jobKitEpochMicroseconds) },
         ]
         let result = try run(schema.acquire, parameters, "acquiring lock \(String(reflecting: request.lockID))")
@@ -161,7 +161,7 @@ public final class PostgresLockStore: LockStore {
             schema.release,
             [
                 lease.lockID, String(lease.token), configuration.relaxedRelease ? "t" : "f",
-                run?.outcome.name, run?.boundedError, run.map { _ in String(configuration.retention.runsPerJob) },
+                run?.outcome.name, run?.boundedError,
             ],
             "releasing lock \(String(reflecting: lease.lockID))"
         )

@@ -65,8 +65,13 @@ extension PostgresSchema {
         "CREATE INDEX IF NOT EXISTS \"\(table.name)_runs_job_seq\" ON \(runsTable) (job, seq)"
     }
 
-    /// Inserts the run row of token `v_token` for `p_job`, started at `v_now` (PL/pgSQL, inside
-    /// the acquire functions). A token seen before (a sequence reset by hand) replaces its row.
+    /// Inserts the run row of token `v_token` for `p_job`, started at `v_now`, and prunes the
+    /// job's ledger to the newest `p_keep` rows (PL/pgSQL, inside the acquire functions). A
+    /// token seen before (a sequence reset by hand) replaces its row.
+    ///
+    /// Pruning is bounded work: each run deletes the one row that just fell out of the bound,
+    /// by index equality; every 64th run also deletes up to 64 older ones (left by a lowered
+    /// bound), so no run ever sweeps the table.
     private var insertRun: String {
         """
         INSERT INTO \(runsTable) (token, job, seq, job_type, lock_id, tick, owner, started_at)
@@ -76,12 +81,21 @@ extension PostgresSchema {
                 ON CONFLICT (token) DO UPDATE SET job = excluded.job, seq = excluded.seq,
                     job_type = excluded.job_type, lock_id = excluded.lock_id, tick = excluded.tick,
                     owner = excluded.owner, started_at = excluded.started_at, ended_at = NULL,
-                    outcome = 'running', error = NULL, overlapped = false;
+                    outcome = 'running', error = NULL, overlapped = false
+                RETURNING seq INTO v_seq;
+                IF p_keep IS NOT NULL THEN
+                    DELETE FROM \(runsTable) WHERE job = p_job AND seq = v_seq - p_keep;
+                    IF v_seq % 64 = 0 THEN
+                        DELETE FROM \(runsTable) WHERE token IN (
+                            SELECT token FROM \(runsTable) WHERE job = p_job AND seq < v_seq - p_keep ORDER BY seq LIMIT 64
+                        );
+                    END IF;
+                END IF;
         """
     }
 
     /// `acquire_v2`: version 1's acquire, plus, in the same round trip, the run's ledger row
-    /// (when `p_job` is set: `withDBMutex` passes none), the previous holder's run marked
+    /// (when `p_job` is set: `withDBMutex` passes none) and its pruning, the previous holder's run marked
     /// `lost` when it is taken over, the force-release mark cleared, and the tick claimed
     /// before this one (`o_prev_tick_us`): the gap between the two is what no machine ran.
     var v2Acquire: String {
@@ -91,7 +105,7 @@ extension PostgresSchema {
         return """
         CREATE OR REPLACE FUNCTION \(acquireV2Function)(
             p_lock_id text, p_owner text, p_ttl_us bigint, p_live_us bigint, p_tick_us bigint,
-            p_job text, p_job_type text, p_now_us bigint DEFAULT NULL
+            p_job text, p_job_type text, p_keep integer, p_now_us bigint DEFAULT NULL
         ) RETURNS TABLE (
             o_acquired boolean, o_token bigint, o_owner text, o_acquired_us bigint, o_expires_us bigint,
             o_alive_us bigint, o_last_tick_us bigint, o_prev_owner text, o_prev_token bigint,
@@ -104,6 +118,7 @@ extension PostgresSchema {
             v_tick timestamptz := \(ts("p_tick_us"));
             v_token bigint;
             v_reason text;
+            v_seq bigint;
         BEGIN
             -- A plain read first: a refusal (the common answer under contention) then takes no
             -- row lock and writes nothing, so it costs no WAL flush.
@@ -251,8 +266,7 @@ extension PostgresSchema {
     }
 
     /// `release_v2`: version 1's release, answering losses as `heartbeat_v2` does, and, in the
-    /// same round trip and commit, the end of the run's ledger row (when `p_outcome` is set)
-    /// and bounded pruning of that job's oldest rows beyond `p_keep`.
+    /// same round trip and commit, the end of the run's ledger row (when `p_outcome` is set).
     ///
     /// The row's outcome is `p_outcome` (`succeeded`, `failed`, `cancelled`, `lost`), except
     /// that a run whose work succeeded but whose lease ran out first is `overran`, or `lost`
@@ -262,7 +276,7 @@ extension PostgresSchema {
         let us = Self.us
         return """
         CREATE OR REPLACE FUNCTION \(releaseV2Function)(
-            p_lock_id text, p_token bigint, p_relaxed boolean, p_outcome text, p_error text, p_keep integer
+            p_lock_id text, p_token bigint, p_relaxed boolean, p_outcome text, p_error text
         ) RETURNS TABLE (
             o_outcome text, o_at_us bigint, o_owner text, o_token bigint, o_acquired_us bigint,
             o_expires_us bigint, o_alive_us bigint
@@ -272,8 +286,6 @@ extension PostgresSchema {
             v_now timestamptz;
             v_answer text;
             v_at timestamptz;
-            v_job text;
-            v_seq bigint;
         BEGIN
             IF p_relaxed THEN
                 PERFORM set_config('synchronous_commit', 'off', true);
@@ -315,14 +327,7 @@ extension PostgresSchema {
                         WHEN p_outcome <> 'succeeded' OR v_answer = 'released' THEN p_outcome
                         WHEN v_answer = 'force_released' THEN 'lost'
                         ELSE 'overran' END
-                WHERE token = p_token AND lock_id = p_lock_id
-                RETURNING job, seq INTO v_job, v_seq;
-                IF FOUND AND p_keep IS NOT NULL THEN
-                    -- Bounded work per run: at most a few of this job's oldest rows, by index.
-                    DELETE FROM \(runsTable) WHERE token IN (
-                        SELECT token FROM \(runsTable) WHERE job = v_job AND seq <= v_seq - p_keep ORDER BY seq LIMIT 4
-                    );
-                END IF;
+                WHERE token = p_token AND lock_id = p_lock_id;
             END IF;
 
             IF v_answer IN ('taken_over', 'taken_over_released') THEN

@@ -39,11 +39,11 @@ struct PostgresSchema: Sendable {
     }
 
     var acquire: String {
-        "SELECT * FROM \(acquireV2Function)($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7, $8::bigint)"
+        "SELECT * FROM \(acquireV2Function)($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7, $8::integer, $9::bigint)"
     }
     var heartbeat: String { "SELECT * FROM \(heartbeatV2Function)($1, $2::bigint, $3::bigint)" }
     var release: String {
-        "SELECT * FROM \(releaseV2Function)($1, $2::bigint, $3::boolean, $4, $5, $6::integer)"
+        "SELECT * FROM \(releaseV2Function)($1, $2::bigint, $3::boolean, $4, $5)"
     }
 
     /// The newest `$2` runs of job `$1`, newest first.

@@ -30,10 +30,6 @@ public final class SQLiteLockStore: LockStore {
         public var busyTimeout: Duration = .seconds(5)
         /// How many runs of each job the run ledger keeps.
         public var retention: RunRetention = .default
-        /// Whether the store only reads: it opens an existing file (a missing one is an error),
-        /// never creates or migrates it, and checks the recorded version instead. For commands
-        /// that must not change anything (`jobkit status`, `jobkit history`).
-        public var readOnly: Bool = false
         /// Whether opening the store creates the tables or brings them up to date; when
         /// `false`, the first operation only checks the recorded version (see ``SchemaVersionError``).
         public var migratesAutomatically: Bool = true
@@ -76,18 +72,16 @@ public final class SQLiteLockStore: LockStore {
         }
         let schema = SQLiteSchema(table: configuration.table)
         let connection = try SQLiteConnection.open(
-            path: absolute, busyTimeout: configuration.busyTimeout,
-            creating: configuration.createsFile && !configuration.readOnly
+            path: absolute, busyTimeout: configuration.busyTimeout, creating: configuration.createsFile
         )
-        let migrates = configuration.migratesAutomatically && !configuration.readOnly
-        if migrates {
+        if configuration.migratesAutomatically {
             try Self.migrate(schema, on: connection)
         }
         self.path = absolute
         self.schema = schema
         self.retention = configuration.retention
         self.connection = Mutex(connection)
-        if migrates { knownVersion.withLock { $0 = SQLiteSchema.currentVersion } }
+        if configuration.migratesAutomatically { knownVersion.withLock { $0 = SQLiteSchema.currentVersion } }
     }
 
     public var description: String { "sqlite:\(path) (table \(schema.table))" }
@@ -139,6 +133,7 @@ public final class SQLiteLockStore: LockStore {
         try LockID.validate(request.lockID)
         try ensureSchema()
         let schema = self.schema
+        let retention = self.retention
         let context = "acquiring lock \(String(reflecting: request.lockID))"
         return try connection.withLock { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
@@ -169,6 +164,7 @@ public final class SQLiteLockStore: LockStore {
                         ],
                         context: context
                     )
+                    try Self.prune(record, retention, schema, on: connection, context)
                 }
                 return result
             }
@@ -196,7 +192,6 @@ public final class SQLiteLockStore: LockStore {
     public func release(_ lease: Lease, ending run: RunEnd?) throws -> ReleaseResult {
         try ensureSchema()
         let schema = self.schema
-        let retention = self.retention
         let context = "releasing lock \(String(reflecting: lease.lockID))"
         return try connection.withLock { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
@@ -204,7 +199,7 @@ public final class SQLiteLockStore: LockStore {
                 let (result, write) = LockRules.release(row, lease: lease, at: now)
                 if let write { try Self.write(write, schema, on: connection, context) }
                 if let run {
-                    try Self.endRun(lease.token, run, result, at: now, retention, schema, on: connection, context)
+                    try Self.endRun(lease.token, run, result, at: now, schema, on: connection, context)
                 }
                 return result
             }
@@ -253,9 +248,9 @@ public final class SQLiteLockStore: LockStore {
 
     // MARK: Rows
 
-    /// Ends the run row of `token` and prunes a few of its job's rows beyond `retention`.
+    /// Ends the run row of `token`.
     private static func endRun(
-        _ token: Int64, _ run: RunEnd, _ result: ReleaseResult, at now: Date, _ retention: RunRetention,
+        _ token: Int64, _ run: RunEnd, _ result: ReleaseResult, at now: Date,
         _ schema: SQLiteSchema, on connection: SQLiteConnection, _ context: String
     ) throws(SQLiteError) {
         try connection.execute(
@@ -266,12 +261,20 @@ public final class SQLiteLockStore: LockStore {
             ],
             context: context
         )
-        guard let position = try connection.execute(schema.runPosition, [.integer(token)], context: context).first,
-              position.count == 2, let job = position[0].text, let seq = position[1].integer
+    }
+
+    /// Prunes the job of `record` (just opened) to its newest runs, as ``RunRetention`` describes.
+    private static func prune(
+        _ record: RunRecord, _ retention: RunRetention, _ schema: SQLiteSchema, on connection: SQLiteConnection,
+        _ context: String
+    ) throws(SQLiteError) {
+        guard let seq = try connection.execute(schema.runNumber, [.integer(record.token)], context: context).first?.first?.integer
         else { return }
-        try connection.execute(
-            schema.pruneRuns, [.text(job), .integer(seq - Int64(retention.runsPerJob))], context: context
-        )
+        let bound = seq - Int64(retention.runsPerJob)
+        try connection.execute(schema.pruneRun, [.text(record.job), .integer(bound)], context: context)
+        if seq % Int64(RunRetention.sweepEvery) == 0 {
+            try connection.execute(schema.sweepRuns, [.text(record.job), .integer(bound)], context: context)
+        }
     }
 
     /// Reads a row of ``SQLiteSchema/history``.

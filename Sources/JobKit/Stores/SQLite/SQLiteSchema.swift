@@ -109,14 +109,18 @@ struct SQLiteSchema: Sendable {
         "UPDATE \(runsTable) SET ended_at = ?2, outcome = ?3, error = ?4, overlapped = ?5 WHERE token = ?1"
     }
 
-    /// The job and number of the run of token `?1`.
-    var runPosition: String { "SELECT job, seq FROM \(runsTable) WHERE token = ?1" }
+    /// The number of the run of token `?1`.
+    var runNumber: String { "SELECT seq FROM \(runsTable) WHERE token = ?1" }
 
-    /// Deletes at most a few of job `?1`'s runs numbered `?2` or lower, oldest first, by index.
-    var pruneRuns: String {
+    /// Deletes job `?1`'s run numbered `?2` (the one that just fell out of the retention bound).
+    var pruneRun: String { "DELETE FROM \(runsTable) WHERE job = ?1 AND seq = ?2" }
+
+    /// Deletes at most ``RunRetention/sweepEvery`` of job `?1`'s runs numbered below `?2`,
+    /// oldest first, by index.
+    var sweepRuns: String {
         """
         DELETE FROM \(runsTable) WHERE token IN (
-            SELECT token FROM \(runsTable) WHERE job = ?1 AND seq <= ?2 ORDER BY seq LIMIT \(RunRetention.prunedPerRun)
+            SELECT token FROM \(runsTable) WHERE job = ?1 AND seq < ?2 ORDER BY seq LIMIT \(RunRetention.sweepEvery)
         )
         """
     }
