@@ -78,11 +78,13 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// (`expired` or `owner_dead`); `job` and `job_type` when the new holder is a job.
     public static let lockRecovered = JobEvent(rawValue: "lock.recovered")
     /// A heartbeat found the lease taken over or force-released: the holder no longer holds
-    /// its lock. Level `error`.
+    /// its lock. Level `error`. The message names what happened: force-released by an operator
+    /// (when), or taken over by token N of owner O, still holding or since released.
     ///
-    /// Fields: `lock_id`, `token`, `owner`, `ttl_s`, and the new holder when it was taken
-    /// over (`holder`, `holder_token`, `since`, `until`); `job` and `job_type` when the holder
-    /// is a job.
+    /// Fields: `lock_id`, `token`, `owner`, `ttl_s`, `reason` (`force_released` or
+    /// `taken_over`), `force_released_at` when known, and the holder that took over
+    /// (`holder`, `holder_token`, `since`, `until`, `holder_released`); `job` and `job_type`
+    /// when the holder is a job.
     public static let lockLost = JobEvent(rawValue: "lock.lost")
     /// `withDBMutex` finished after the lock's TTL ran out but its body threw, so the caller
     /// sees the body's error; this event reports the timeout. Level `error`.
@@ -90,6 +92,13 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// Fields: `lock_id`, `token`, `overlapped`, `ttl_s`, `error`, and the newcomer when known
     /// (`holder`, `holder_token`, `since`, `until`). Job runs report `job.overran` instead.
     public static let lockOverran = JobEvent(rawValue: "lock.overran")
+    /// Releasing a lock failed (the store could not be reached). The lock frees when its
+    /// heartbeat window passes (its TTL without heartbeats); a job whose worker succeeded is
+    /// still `job.succeeded`. Level `warning`.
+    ///
+    /// Fields: `lock_id`, `token`, `owner`, `ttl_s`, `error`; `job` and `job_type` when the
+    /// holder is a job.
+    public static let lockReleaseFailed = JobEvent(rawValue: "lock.release_failed")
 
     // MARK: Store
 

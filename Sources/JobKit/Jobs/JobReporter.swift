@@ -65,23 +65,9 @@ struct JobReporter: Sendable {
 
     func overran(_ timeout: DBMutexTimeoutError, lease: Lease, after duration: Duration) {
         var fields = fields(lease)
-        fields[LogKeys.overlapped] = .bool(timeout.overlapped)
         fields[LogKeys.durationMS] = .number(duration.jobKitMilliseconds)
-        if let ttl = timeout.ttl { fields[LogKeys.ttlSeconds] = .seconds(ttl) }
-        if let expiredAt = timeout.expiredAt { fields[LogKeys.expiredAt] = .date(expiredAt) }
-        if let holder = timeout.newHolder { fields.merge(.holderFields(holder)) { _, holder in holder } }
+        fields.merge(.timeoutFields(timeout)) { _, new in new }
         logger.jobEvent(.jobOverran, level: .error, "Job \"\(jobName)\" overran: \(timeout)", fields)
-    }
-
-    /// Releasing failed after the worker threw: the worker's error is the outcome, so the
-    /// release failure is only logged.
-    func releaseFailed(_ error: any Error, lease: Lease) {
-        var fields = fields(lease)
-        fields[LogKeys.error] = .string("\(error)")
-        logger.warning(
-            "Releasing lock \"\(lockID)\" failed after job \"\(jobName)\" threw; the lock frees when its heartbeat window or TTL passes.",
-            metadata: fields
-        )
     }
 
     private func baseFields() -> Logger.Metadata {

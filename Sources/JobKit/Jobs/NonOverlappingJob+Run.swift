@@ -10,7 +10,12 @@ extension NonOverlappingJob {
     ///   `job.overran` when the worker is done;
     /// - `job.skipped` when the lock is held elsewhere or the tick already ran;
     /// - `job.failed` alone when the job cannot start (an invalid lock id or TTL);
-    /// - `job.overran` *and* `job.failed` when the worker threw after the TTL ran out;
+    /// - `job.overran` instead of `job.succeeded` when the lease did not hold to the end (the
+    ///   TTL ran out, or the lock was taken over or force-released: never `job.succeeded`);
+    /// - `job.overran` *and* `job.failed` when the worker threw after the TTL ran out or the
+    ///   lease was lost;
+    /// - `lock.release_failed` (a warning) when the lock could not be released; a worker that
+    ///   succeeded is still `job.succeeded`, and the lock frees when its heartbeat window passes;
     /// - nothing when the store cannot be reached (``JobOutcome/storeUnavailable(_:)``: the
     ///   caller reports `store.unavailable`).
     ///
@@ -55,7 +60,7 @@ extension NonOverlappingJob {
                 lockID, ttl: ttl, tick: tick,
                 whenAcquired: { lease in reporter.started(lease) },
                 whenExpired: {},
-                whenLost: { holder in signals.leaseLost(to: holder, cancel: cancels) }
+                whenLost: { loss in signals.leaseLost(loss, cancel: cancels) }
             ) { lease in
                 let context = JobContext(
                     jobName: jobName, lease: lease, tick: tick, logger: reporter.workerLogger(for: lease), signals: signals
@@ -80,35 +85,26 @@ extension NonOverlappingJob {
             return .storeUnavailable(error)
         }
 
+        // A lost lease or a TTL that ran out is an overrun, never a success; a release that
+        // failed after the work succeeded is a success plus `lock.release_failed` (reported by
+        // `settle`): the lock frees when its heartbeat window passes.
+        let timeout = jobMutex.settle(run)
         switch run.body {
         case .success:
-            do {
-                try jobMutex.answer(run)
-                reporter.succeeded(run.lease, after: duration)
-                return .succeeded
-            } catch let timeout as DBMutexTimeoutError {
+            if let timeout {
                 reporter.overran(timeout, lease: run.lease, after: duration)
                 return .overran(timeout)
-            } catch {
-                let failure = JobRunError.releaseFailed(jobName: jobName, lease: run.lease, error: error)
-                reporter.failed(failure, lease: run.lease, after: duration)
-                return .failed(failure)
             }
+            reporter.succeeded(run.lease, after: duration)
+            return .succeeded
         case .failure(let workerError):
             var error = workerError
-            if cancels, workerError is CancellationError, signals.isLeaseLost {
-                error = JobRunError.leaseLost(jobName: jobName, lease: run.lease, newHolder: signals.newHolder)
+            if cancels, workerError is CancellationError, let loss = signals.loss {
+                error = JobRunError.leaseLost(jobName: jobName, lease: run.lease, loss: loss)
             } else if workerError is CancellationError, signals.isCancelled {
                 error = JobRunError.cancelled(jobName: jobName, lease: run.lease)
             }
-            switch run.release {
-            case .success(let released):
-                if let timeout = jobMutex.timeoutError(for: run.lease, released) {
-                    reporter.overran(timeout, lease: run.lease, after: duration)
-                }
-            case .failure(let releaseError):
-                reporter.releaseFailed(releaseError, lease: run.lease)
-            }
+            if let timeout { reporter.overran(timeout, lease: run.lease, after: duration) }
             reporter.failed(error, lease: run.lease, after: duration)
             return .failed(error)
         }

@@ -28,11 +28,12 @@ extension DBMutex {
 
     /// Like ``withLock(_:ttl:tick:isolation:_:)``, passing the ``Lease`` (with its fencing
     /// token) to `body`, and calling `whenLost` from the heartbeat if the lease is taken
-    /// over or force-released while `body` runs (for example to cancel the body's task).
+    /// over or force-released while `body` runs (for example to cancel the body's task); the
+    /// ``LeaseLoss`` says which.
     public func withLease<R>(
         _ lockID: String, ttl: LockTTL? = nil, tick: Date? = nil,
         whenExpired: @escaping @Sendable () -> Void = {},
-        whenLost: @escaping @Sendable (LockHolder?) -> Void = { _ in },
+        whenLost: @escaping @Sendable (LeaseLoss) -> Void = { _ in },
         isolation: isolated (any Actor)? = #isolation,
         _ body: (Lease) async throws -> R
     ) async throws -> R {
@@ -45,7 +46,7 @@ extension DBMutex {
         _ lockID: String, ttl: LockTTL?, tick: Date?,
         whenAcquired: @escaping @Sendable (Lease) -> Void = { _ in },
         whenExpired: @escaping @Sendable () -> Void,
-        whenLost: @escaping @Sendable (LockHolder?) -> Void,
+        whenLost: @escaping @Sendable (LeaseLoss) -> Void,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (Lease) async throws -> R
     ) async throws -> Run<R> {
@@ -69,6 +70,6 @@ extension DBMutex {
         } catch {
             release = .failure(error)
         }
-        return Run(lease: lease, body: result, release: release, lost: keeper.isLost)
+        return Run(lease: lease, body: result, release: release, loss: keeper.loss)
     }
 }

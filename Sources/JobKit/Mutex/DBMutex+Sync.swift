@@ -28,6 +28,6 @@ extension DBMutex {
         let result = Result { try body(keeper.lease) }
         keeper.stop()
         let release = Result { try store.release(keeper.lease) }
-        return try answer(Run(lease: keeper.lease, body: result, release: release, lost: keeper.isLost))
+        return try answer(Run(lease: keeper.lease, body: result, release: release, loss: keeper.loss))
     }
 }
