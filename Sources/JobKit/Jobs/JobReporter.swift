@@ -53,13 +53,12 @@ struct JobReporter: Sendable {
     func skipped(_ reason: JobOutcome.SkipReason) {
         var fields = baseFields()
         fields[LogKeys.reason] = .string(reason.name)
-        switch reason {
-        case .lockHeld(let holder):
-            fields.merge(.holderFields(holder)) { _, holder in holder }
-        case .alreadyRan(let tick, let lastTick):
+        if let holder = reason.holder { fields.merge(.holderFields(holder)) { _, holder in holder } }
+        if let (tick, lastTick) = reason.alreadyRan {
             fields[LogKeys.tick] = .date(tick)
             fields[LogKeys.lastTick] = .date(lastTick)
         }
+        if let tick = reason.stillRunningTick { fields[LogKeys.tick] = .date(tick) }
         logger.jobEvent(.jobSkipped, level: .info, "Job \"\(jobName)\" skipped: \(reason)", fields)
     }
 

@@ -72,9 +72,14 @@ extension NonOverlappingJob {
                 try result.get()
             }
         } catch let refusal as DBMutexError {
-            let reason: JobOutcome.SkipReason = switch refusal.reason {
-            case .held(let holder): .lockHeld(holder)
-            case .alreadyRan(let tick, let lastTick): .alreadyRan(tick: tick, lastTick: lastTick)
+            let reason: JobOutcome.SkipReason
+            if let (tick, lastTick) = refusal.reason.alreadyRan {
+                reason = .alreadyRan(tick: tick, lastTick: lastTick)
+            } else if let holder = refusal.holder {
+                reason = .lockHeld(holder)
+            } else {
+                reporter.failed(refusal, lease: nil, after: nil)
+                return .failed(refusal)
             }
             reporter.skipped(reason)
             return .skipped(reason)

@@ -90,7 +90,7 @@ extension Jobs {
 
             // Control: asked for the probe's id, ours is refused, so the probe really holds it here.
             let control = await Acquire.ReportJob().run(using: mutex, lockID: probeLockID)
-            guard case .skipped(.lockHeld(let holder)) = control else { Issue.record("expected lock_held, got \(control)"); return }
+            guard case .skipped(let reason) = control, let holder = reason.holder else { Issue.record("expected lock_held, got \(control)"); return }
             #expect(holder.owner == "probe-module")
         }
     }

@@ -87,7 +87,7 @@ extension Jobs {
 
             let outcome = await job.run(using: mutex, lockID: lockID, jobName: "nightly-held")
 
-            guard case .skipped(.lockHeld(let holder)) = outcome else { Issue.record("expected lock_held, got \(outcome)"); return }
+            guard case .skipped(let reason) = outcome, let holder = reason.holder else { Issue.record("expected lock_held, got \(outcome)"); return }
             #expect(holder.owner == "other-machine:4242")
             #expect(holder.token == holderLease.token)
             #expect(outcome.exitCode == 0)
@@ -141,12 +141,12 @@ extension Jobs {
             let again = await job.run(using: mutex, tick: tick, lockID: lockID, jobName: "every-minute")
             let earlier = await job.run(using: mutex, tick: tick - 60, lockID: lockID, jobName: "every-minute")
 
-            guard case .skipped(.alreadyRan(let againTick, let againLast)) = again else {
+            guard case .skipped(let againReason) = again, let (againTick, againLast) = againReason.alreadyRan else {
                 Issue.record("expected already_ran, got \(again)")
                 return
             }
             #expect(againTick == tick && againLast == tick)
-            guard case .skipped(.alreadyRan(let earlierTick, let earlierLast)) = earlier else {
+            guard case .skipped(let earlierReason) = earlier, let (earlierTick, earlierLast) = earlierReason.alreadyRan else {
                 Issue.record("expected already_ran, got \(earlier)")
                 return
             }
