@@ -27,7 +27,7 @@ struct LocksListCommand: AsyncParsableCommand {
         let store = try LockStoreURL.makeStore(options.storeURL(fromFile: try config.map { try JobsFileChoice.load($0).database } ?? nil))
         let locks: [LockState]
         do {
-            locks = try store.locks()
+            locks = try await store.locks()
         } catch {
             printError("jobkit locks: \(error)")
             throw ExitCode(1)
@@ -72,7 +72,7 @@ struct LocksReleaseCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try LockStoreURL.makeStore(options.storeURL(fromFile: try config.map { try JobsFileChoice.load($0).database } ?? nil))
         do {
-            if try store.forceRelease(lockID) {
+            if try await store.forceRelease(lockID) {
                 print("Released \"\(lockID)\".")
             } else {
                 print("\"\(lockID)\" was not held.")

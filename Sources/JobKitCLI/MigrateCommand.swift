@@ -18,7 +18,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let database = try config.map { try JobsFileChoice.load($0).database } ?? nil
         do {
             let store = try LockStoreURL.makeStore(options.storeURL(fromFile: database))
-            try store.migrate()
+            try await store.migrate()
             print("Migrated \(store).")
         } catch {
             printError("jobkit migrate: \(error)")

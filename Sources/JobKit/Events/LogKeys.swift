@@ -64,13 +64,17 @@ public enum LogKeys {
     /// When an operator force-released a lock while it was held (RFC 3339).
     public static let forceReleasedAt = "jobkit.force_released_at"
 
+    /// The Swift type of a job from a jobs file, such as `MyApp.ReportJob`, next to `job_type`
+    /// (the type name the jobs file uses).
+    public static let swiftType = "jobkit.swift_type"
+
     /// How many jobs are running in this process (number).
     public static let running = "jobkit.running"
 
     /// Every key above, in the order log handlers print them: who and what first, then when,
     /// then why. A new key goes here too, or handlers print it after the known ones.
     public static let printOrder: [String] = [
-        job, jobType, lockID, token, owner, holder, holderToken, holderReleased, since, until,
+        job, jobType, swiftType, lockID, token, owner, holder, holderToken, holderReleased, since, until,
         tick, firstTick, lastTick, missed, durationMS, ttlSeconds,
         reason, error, overlapped, previousOwner, previousToken, expiredAt, forceReleasedAt, store, jobs, running,
     ]

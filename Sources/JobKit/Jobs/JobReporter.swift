@@ -3,7 +3,7 @@ import Logging
 
 /// Writes the events of one job run, with the fields the README promises for each.
 ///
-/// Its logger carries `job` and `job_type` as metadata; every event adds `lock_id`, and
+/// Its logger carries `job` and `job_type` (and `swift_type` for jobs from a jobs file) as metadata; every event adds `lock_id`, and
 /// `token`, `tick` and `ttl_s` when known.
 struct JobReporter: Sendable {
     let logger: Logger
@@ -11,11 +11,12 @@ struct JobReporter: Sendable {
     let lockID: String
     let tick: Date?
 
-    /// `logger` with `job` and `job_type` attached.
-    init(logger: Logger, jobName: String, jobTypeName: String, lockID: String, tick: Date?) {
+    /// `logger` with `job` and `job_type` attached, and `swift_type` when given.
+    init(logger: Logger, jobName: String, jobTypeName: String, swiftTypeName: String? = nil, lockID: String, tick: Date?) {
         var logger = logger
         logger[metadataKey: LogKeys.job] = .string(jobName)
         logger[metadataKey: LogKeys.jobType] = .string(jobTypeName)
+        if let swiftTypeName { logger[metadataKey: LogKeys.swiftType] = .string(swiftTypeName) }
         self.logger = logger
         self.jobName = jobName
         self.lockID = lockID

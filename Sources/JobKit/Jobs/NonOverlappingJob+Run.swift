@@ -35,19 +35,29 @@ extension NonOverlappingJob {
     ///   - tick: the scheduled time this run is for, if any: a tick not newer than the last one
     ///     claimed for the lock is skipped as already ran.
     ///   - ttl: this run's TTL; by default the mutex's.
-    ///   - lockID: the lock to take; by default ``jobTypeName``. A scheduler running several
-    ///     jobs of one type passes each job's own id.
+    ///   - lockID: the lock to take; by default ``instanceJobTypeName`` (the job type name of
+    ///     the instance's dynamic type, so each subclass of a job class takes its own lock). A
+    ///     scheduler running several jobs of one type passes each job's own id.
     ///   - jobName: the job's name in events and in ``JobContext/jobName``; by default
-    ///     ``jobTypeName``.
+    ///     ``instanceJobTypeName``.
+    ///   - jobType: the `job_type` of its events; by default ``instanceJobTypeName``. A
+    ///     scheduler passes the type name the jobs file uses (`shell`, `report`), and the
+    ///     events then carry the Swift type too, as `swift_type`.
+    ///   - wait: how long to wait for a busy lock before skipping, retrying with jittered
+    ///     exponential backoff judged on the store's clock; `nil` (the default) skips at once.
     /// - Returns: how the run ended; it has been reported already, except
     ///   ``JobOutcome/storeUnavailable(_:)``.
     public func run(
-        using mutex: DBMutex, tick: Date? = nil, ttl: LockTTL? = nil, lockID: String? = nil, jobName: String? = nil
+        using mutex: DBMutex, tick: Date? = nil, ttl: LockTTL? = nil, lockID: String? = nil, jobName: String? = nil,
+        jobType: String? = nil, wait: Duration? = nil
     ) async -> JobOutcome {
-        let typeName = Self.jobTypeName
+        let typeName = instanceJobTypeName
         let lockID = lockID ?? typeName
         let jobName = jobName ?? typeName
-        let reporter = JobReporter(logger: mutex.logger, jobName: jobName, jobTypeName: typeName, lockID: lockID, tick: tick)
+        let reporter = JobReporter(
+            logger: mutex.logger, jobName: jobName, jobTypeName: jobType ?? typeName,
+            swiftTypeName: jobType.map { _ in typeName }, lockID: lockID, tick: tick
+        )
         var jobMutex = mutex
         jobMutex.logger = reporter.logger
         let signals = JobSignals()
@@ -57,7 +67,7 @@ extension NonOverlappingJob {
         var duration = Duration.zero
         do {
             run = try await jobMutex.run(
-                lockID, ttl: ttl, tick: tick,
+                lockID, ttl: ttl, tick: tick, wait: wait,
                 whenAcquired: { lease in reporter.started(lease) },
                 whenExpired: {},
                 whenLost: { loss in signals.leaseLost(loss, cancel: cancels) }
@@ -83,7 +93,8 @@ extension NonOverlappingJob {
             }
             reporter.skipped(reason)
             return .skipped(reason)
-        } catch let error where error is InvalidLockIDError || error is LockTTLError {
+        } catch let error where error is InvalidLockIDError || error is LockTTLError || error is CancellationError {
+            // CancellationError: the caller's task was cancelled while the job waited for its lock.
             reporter.failed(error, lease: nil, after: nil)
             return .failed(error)
         } catch {
@@ -113,6 +124,27 @@ extension NonOverlappingJob {
             reporter.failed(error, lease: run.lease, after: duration)
             return .failed(error)
         }
+    }
+
+    /// Runs the job once under the process-wide mutex, ``DBMutex/shared()`` (the one
+    /// `withDBMutex` uses): like ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``.
+    ///
+    /// ```swift
+    /// let outcome = await ReportJob(recipients: ["ops@example.com"]).run()
+    /// ```
+    ///
+    /// - Returns: how the run ended; ``JobOutcome/storeUnavailable(_:)`` (not reported) when
+    ///   the shared mutex's store cannot be opened.
+    public func run(
+        tick: Date? = nil, ttl: LockTTL? = nil, lockID: String? = nil, jobName: String? = nil, wait: Duration? = nil
+    ) async -> JobOutcome {
+        let mutex: DBMutex
+        do {
+            mutex = try await DBMutex.sharedOffPool()
+        } catch {
+            return .storeUnavailable(error)
+        }
+        return await run(using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, wait: wait)
     }
 
     /// Runs the worker in a child task, cancelled when `signals` asks (the lease was lost and

@@ -66,6 +66,22 @@ extension NonOverlappingJob {
     /// parts the runtime adds for `private` and local types.
     public static var jobTypeName: String { JobTypeName.of(Self.self) }
 
+    /// The job type name of this instance: ``jobTypeName`` of its **dynamic** type.
+    ///
+    /// For a class hierarchy held as its base class (`let job: BaseJob = SyncCustomers()`,
+    /// `[BaseJob]`, `any NonOverlappingJob`), this names the subclass: a subclass's
+    /// `override class var jobTypeName` is honoured, and without overrides each subclass
+    /// gets its own default name, so each takes its own lock. The default lock id and job
+    /// name of ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``, and what the registry
+    /// reports.
+    public var instanceJobTypeName: String {
+        let declared = type(of: self).jobTypeName
+        // The default implementation names the static type it was called through (the base
+        // class); when that is what came back, name the dynamic type instead.
+        if declared == JobTypeName.of(Self.self) { return JobTypeName.of(type(of: self)) }
+        return declared
+    }
+
     /// `false`: a job keeps running when it loses its lock, unless it opts in.
     public var cancelsOnLeaseLoss: Bool { false }
 }

@@ -163,7 +163,9 @@ public final class Scheduler: Service {
     }
 
     private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth) async {
-        let outcome = await job.job.run(using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name)
+        let outcome = await job.job.run(
+            using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name, jobType: job.jobType
+        )
         if case .storeUnavailable(let error) = outcome {
             health.failed(error, job: job.name)
         } else {
@@ -191,14 +193,11 @@ public final class Scheduler: Service {
     }
 
     private func reportStillRunning(_ job: ScheduledJob, tick: Date) {
-        logger.jobEvent(
-            .jobSkipped, level: .info,
-            "Job \"\(job.name)\" is still running here from an earlier tick; skipping this one.",
-            [
-                LogKeys.job: .string(job.name), LogKeys.lockID: .string(job.lockID),
-                LogKeys.tick: .date(tick), LogKeys.reason: .string("still_running"),
-            ]
-        )
+        let swiftType = job.job.instanceJobTypeName
+        JobReporter(
+            logger: logger, jobName: job.name, jobTypeName: job.jobType ?? swiftType,
+            swiftTypeName: job.jobType.map { _ in swiftType }, lockID: job.lockID, tick: tick
+        ).skipped(.stillRunning(tick: tick))
     }
 
     private func reportMisfire(_ job: ScheduledJob, _ missed: MissedTicks) {

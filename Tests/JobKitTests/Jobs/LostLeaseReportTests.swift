@@ -21,7 +21,7 @@ extension Jobs {
 
             async let running = job.run(using: mutex, ttl: .seconds(60), lockID: lockID, jobName: "forced")
             _ = try await recorder.waitFor(.jobStarted)
-            #expect(try store.forceRelease(lockID))
+            #expect(try await store.forceRelease(lockID))
             let lost = try await recorder.waitFor(.lockLost)
             gate.open()
             let outcome = await running
@@ -55,7 +55,7 @@ extension Jobs {
                 UPDATE \(table.quoted) SET token = nextval('\(table.quoted(suffix: "_token_seq"))'), owner = 'thief:7',
                     acquired_at = clock_timestamp(), released_at = clock_timestamp() WHERE lock_id = $1
                 """, [lockID])
-            let thief = try #require(try store.locks().first { $0.lockID == lockID })
+            let thief = try #require(try await store.locks().first { $0.lockID == lockID })
             let lost = try await recorder.waitFor(.lockLost)
             gate.open()
             let outcome = await running
@@ -98,7 +98,7 @@ extension Jobs {
             #expect(warning["lock_id"] == lockID)
             #expect(warning["error"]?.contains("does not exist") == true)
             #expect(warning.message.contains("frees when its heartbeat window of 5 s passes"))
-            #expect(try store.locks().first { $0.lockID == lockID }?.status == .held, "not released: it frees with the window")
+            #expect(try await store.locks().first { $0.lockID == lockID }?.status == .held, "not released: it frees with the window")
         }
     }
 }

@@ -277,7 +277,7 @@ extension Jobs {
 
             async let running = job.run(using: mutex, ttl: .seconds(60), lockID: lockID, jobName: "stubborn")
             _ = try await recorder.waitFor(.jobStarted)
-            #expect(try store.forceRelease(lockID))
+            #expect(try await store.forceRelease(lockID))
             let lost = try await recorder.waitFor(.lockLost)
             let context = try await waitUntil(timeout: .seconds(10), "the run to learn of the loss") {
                 job.log.context.flatMap { $0.isLeaseLost ? $0 : nil }
