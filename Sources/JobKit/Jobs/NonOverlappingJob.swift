@@ -66,6 +66,11 @@ extension NonOverlappingJob {
     /// parts the runtime adds for `private` and local types.
     public static var jobTypeName: String { JobTypeName.of(Self.self) }
 
+    /// The default job type name of `type`: its fully qualified name, without the per-process
+    /// parts the runtime adds for `private` and local types. For a base class whose subclasses
+    /// may override ``jobTypeName``: `class var jobTypeName: String { defaultJobTypeName(of: self) }`.
+    public static func defaultJobTypeName(of type: Any.Type) -> String { JobTypeName.of(type) }
+
     /// The job type name of this instance: ``jobTypeName`` of its **dynamic** type.
     ///
     /// For a class hierarchy held as its base class (`let job: BaseJob = SyncCustomers()`,
