@@ -105,7 +105,7 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// The lock store could not be reached; jobs do not run until it returns. Once per outage.
     /// Level `error`. Fields: `store`, `error`, and `job` when a job's fire found the outage.
     ///
-    /// A job run reports it through its caller: ``NonOverlappingJob/run(using:tick:ttl:lockID:jobName:)``
+    /// A job run reports it through its caller: ``NonOverlappingJob/run(using:tick:ttl:lockID:jobName:jobType:wait:)``
     /// returns ``JobOutcome/storeUnavailable(_:)`` without logging, because only the caller
     /// knows whether the outage is new.
     public static let storeUnavailable = JobEvent(rawValue: "store.unavailable")

@@ -8,6 +8,7 @@ import Foundation
 /// try registry.register(ReportJob.self, as: "report")
 /// try registry.register(CleanupJob.self, as: "cleanup")
 ///
+/// let json = Data(#"{"recipients": ["ops@example.com"]}"#.utf8)
 /// let job = try registry.makeJob(type: "report", parameters: json, jobName: "nightly")
 /// let outcome = await job.run(using: mutex, lockID: "nightly", jobName: "nightly")
 /// ```

@@ -2,7 +2,7 @@ import Foundation
 
 /// A unit of background work that never runs twice at once across a fleet.
 ///
-/// Write the work in ``runWorker(context:)``; run it with ``run(using:tick:ttl:lockID:jobName:)``,
+/// Write the work in ``runWorker(context:)``; run it with ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``,
 /// which takes the job's lock through a ``DBMutex``, runs the worker while holding it, reports
 /// what happened as structured events (`job.started`, `job.succeeded`, …) and returns a
 /// ``JobOutcome`` instead of throwing for the expected cases (another machine holds the lock,
@@ -35,7 +35,7 @@ import Foundation
 /// lock id: while old and new builds run side by side they do not exclude each other. Give a
 /// job a fixed ``jobTypeName`` (or pass `lockID:`) when its lock id must survive refactoring.
 public protocol NonOverlappingJob: Sendable {
-    /// The name of this job type; the default lock id of ``run(using:tick:ttl:lockID:jobName:)``.
+    /// The name of this job type; the default lock id of ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``.
     ///
     /// By default the type's fully qualified name, such as `MyApp.ReportJob`; see
     /// "Type names and lock ids" above.
