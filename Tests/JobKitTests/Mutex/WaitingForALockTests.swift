@@ -128,6 +128,23 @@ import Testing
         #expect(reason.holder?.owner == "holder")
     }
 
+    @Test func aJobCancelledWhileWaitingFailsWithoutRunning() async throws {
+        let memory = InMemoryLockStore()
+        let store = ObservedLockStore(memory)
+        _ = try hold(memory, "job-cancelled")
+        let recorder = EventRecorder()
+        let mutex = DBMutex(store: store, owner: "waiter", heartbeat: nil, logger: recorder.logger())
+
+        let running = Task { await WaitingJob().run(using: mutex, lockID: "job-cancelled", wait: .seconds(3600)) }
+        try await waitUntil("the job is refused and retries") { store.acquires >= 2 }
+        running.cancel()
+        guard case .failed(let error) = await running.value, error is CancellationError else {
+            Issue.record("expected the run to fail with CancellationError")
+            return
+        }
+        #expect(recorder.records.compactMap(\.event) == [.jobFailed], "never started")
+    }
+
     private struct WaitingJob: NonOverlappingJob {
         func runWorker(context: JobContext) async throws {}
     }
