@@ -5,6 +5,7 @@ import Foundation
 /// | URL | Store |
 /// | --- | --- |
 /// | `postgres://user:password@host:port/database` or `postgresql://…` | ``PostgresLockStore`` |
+/// | `django+postgres://user:password@host:port/database` (or `django+postgresql://…`, or `django+postgres:` and a libpq keyword string) | ``DjangoLockStore``, on django-db-mutex's own table |
 /// | `sqlite:///absolute/path.sqlite` or `sqlite:/absolute/path.sqlite` | ``SQLiteLockStore`` |
 /// | `sqlite:relative/path.sqlite` (from the working directory) | ``SQLiteLockStore`` |
 /// | `memory:` | a new, empty ``InMemoryLockStore`` (this process only: for tests) |
@@ -24,6 +25,7 @@ public enum LockStoreURL {
 
     /// The accepted forms, as error messages list them.
     static let acceptedForms = "postgres://user:password@host:port/database (or postgresql://…), "
+        + "django+postgres://user:password@host:port/database (django-db-mutex's table), "
         + "sqlite:///absolute/path.sqlite, sqlite:relative/path.sqlite, memory:"
 
     /// Opens the store `url` names.
@@ -37,6 +39,9 @@ public enum LockStoreURL {
             // libpq knows the schemes in lower case only.
             let scheme = trimmed.prefix { $0 != ":" }
             return try PostgresLockStore(url: scheme.lowercased() + trimmed.dropFirst(scheme.count))
+        }
+        if lower.hasPrefix("django+postgres:") || lower.hasPrefix("django+postgresql:") {
+            return try DjangoLockStore(url: trimmed)
         }
         if lower.hasPrefix("sqlite:") {
             return try SQLiteLockStore(path: sqlitePath(trimmed))
