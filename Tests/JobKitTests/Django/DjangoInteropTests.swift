@@ -1,5 +1,7 @@
 import Foundation
 @_spi(Testing) import JobKit
+import Logging
+import Synchronization
 import Testing
 
 /// A Django process (`with db_mutex('id'):`, django-db-mutex 3.1) and a Swift process
@@ -105,6 +107,7 @@ import Testing
         #expect(taken["acquired"] as? Int64 == 1, "\(taken)")
         #expect(taken["recovered_reason"] as? String == "expired")
         #expect(taken["recovered_token"] as? Int64 == djangoToken, "Swift reports the Django row it purged")
+        #expect(taken["recovered_from"] as? String == DjangoLockStore.unknownOwner)
         #expect(try #require(taken["token"] as? Int64) > djangoToken)
 
         django.send("release")
@@ -136,6 +139,34 @@ import Testing
         #expect(outcome["new_owner"] as? String == DjangoLockStore.unknownOwner)
         django.send("release")
         #expect(try await django.waitForLine { $0["outcome"] != nil }["outcome"] as? String == "released")
+    }
+
+    /// The README's mixed-fleet sample, as written there, against a Django holder.
+    @Test func theReadmeMixedFleetSampleIsRefusedWhileDjangoHoldsAndRunsAfter() async throws {
+        let side = try await DjangoSide(test: "readme")
+        let logger = Logger.discarding
+        let ran = Mutex(0)
+        let refused = Mutex(0)
+        func rebuildIndex() async throws { ran.withLock { $0 += 1 } }
+        func theSample() async throws {
+            let mutex = DBMutex(store: try LockStoreURL.makeStore(side.url), logger: logger)
+            do {
+                try await mutex.withLock("rebuild-search-index") {
+                    try await rebuildIndex()
+                }
+            } catch is DBMutexError {
+                // the Django side (or another Swift process) is rebuilding it
+                refused.withLock { $0 += 1 }
+            }
+        }
+        let django = try side.python(["hold", "--lock", "rebuild-search-index"])
+        _ = try await django.waitForLine { $0["acquired"] as? Int64 == 1 }
+        try await theSample()
+        #expect(refused.withLock { $0 } == 1 && ran.withLock { $0 } == 0, "refused while Django holds the lock")
+        django.send("release")
+        _ = try await django.waitForLine { $0["outcome"] != nil }
+        try await theSample()
+        #expect(refused.withLock { $0 } == 1 && ran.withLock { $0 } == 1, "runs once Django released it")
     }
 
     /// With `DB_MUTEX_TTL_SECONDS=none` a Swift acquire deletes nothing, however old the rows;

@@ -112,6 +112,21 @@ import Testing
         #expect(try side.store.locks().map(\.token) == [new.token], "the old release did not touch the new row")
     }
 
+    /// As in Django: a row still there at release is released, however old it is.
+    @Test func aRowPastItsTTLButStillThereIsReleasedNormally() async throws {
+        let side = try await DjangoSide(test: "late_release")
+        guard case .acquired(let lease) = try side.store.acquire(Self.request("x")) else {
+            Issue.record("the free lock was refused")
+            return
+        }
+        try PostgresTestSQL.run(
+            try TestDatabase.url, "UPDATE \"\(side.schema)\".db_mutex_dbmutex SET creation_time = now() - interval '1 day'"
+        )
+        #expect(try side.store.heartbeat(lease, window: .seconds(30)) == .alive(expired: true))
+        #expect(try side.store.release(lease) == .released)
+        #expect(try side.store.locks().isEmpty)
+    }
+
     @Test func locksJudgesRowsByTheListingTTL() async throws {
         let side = try await DjangoSide(test: "listing")
         var configuration = DjangoLockStore.Configuration()
