@@ -22,6 +22,26 @@ import Testing
         #expect(store.description == "django+postgres://jobkit@127.0.0.1:\(components.port!)/jobkit_test (table db_mutex_dbmutex)")
     }
 
+    @Test(arguments: [
+        ("django+postgres://u:pw@db:5432/app?sslmode=require", "postgres://u:pw@db:5432/app?sslmode=require"),
+        ("DJANGO+PostgreSQL://u@db/app", "postgresql://u@db/app"),
+        ("django+postgres:host=db dbname=app", "host=db dbname=app"),
+        ("postgres://u@db/app", "postgres://u@db/app"),
+        ("host=db dbname=app", "host=db dbname=app"),
+    ])
+    func libpqGetsTheURLWithoutTheDjangoPrefix(url: String, expected: String) {
+        #expect(DjangoLockStore.connectionString(url) == expected)
+    }
+
+    @Test func anUnreachableServerIsAnOutageWhoseMessageHoldsNoPassword() throws {
+        let store = try LockStoreURL.makeStore("django+postgres://u:hunter2@127.0.0.1:1/app")
+        #expect(!store.description.contains("hunter2"))
+        #expect { try store.acquire(Self.request("x")) } throws: { error in
+            guard let error = error as? PostgresError else { return false }
+            return error.isConnectionFailure && !error.isPermanent && !"\(error)".contains("hunter2")
+        }
+    }
+
     @Test func aMissingTableIsAClearErrorAndNothingIsCreated() throws {
         let schema = TestDatabase.tableName(for: "dj_missing")
         try PostgresTestSQL.run(try TestDatabase.url, "CREATE SCHEMA \"\(schema)\"")

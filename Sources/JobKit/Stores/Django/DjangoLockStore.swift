@@ -80,7 +80,8 @@ public final class DjangoLockStore: LockStore {
 
     /// What libpq is given for `url`: without the `django+` prefix, the scheme in lower case,
     /// and a `django+postgres:` keyword string as the bare keyword string.
-    static func connectionString(_ url: String) -> String {
+    @_spi(Testing)
+    public static func connectionString(_ url: String) -> String {
         var text = url.trimmingCharacters(in: .whitespaces)
         if text.lowercased().hasPrefix(schemePrefix) { text = String(text.dropFirst(schemePrefix.count)) }
         let lower = text.lowercased()
