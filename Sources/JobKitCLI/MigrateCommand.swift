@@ -19,7 +19,8 @@ struct MigrateCommand: AsyncParsableCommand {
         do {
             let store = try LockStoreURL.makeStore(options.storeURL(fromFile: database))
             try store.migrate()
-            print("Migrated \(store).")
+            // django-db-mutex's table belongs to Django's migrations: it was only checked.
+            print(store is DjangoLockStore ? "Checked \(store): django-db-mutex's table is there." : "Migrated \(store).")
         } catch {
             printError("jobkit migrate: \(error)")
             throw ExitCode(1)

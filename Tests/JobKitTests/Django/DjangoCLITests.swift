@@ -48,6 +48,23 @@ import Testing
         #expect(try await django.waitForLine { $0["outcome"] != nil }["outcome"] as? String == "released")
     }
 
+    @Test func migrateOnlyChecksTheTable() async throws {
+        let side = try await DjangoSide(test: "cli_migrate")
+        let checked = try await JobKitProcess.run(["migrate", "--database-url", side.url])
+        #expect(try await checked.waitForExit() == 0, "\(checked.allOutput)")
+        #expect(checked.stdoutLines.first?.hasPrefix("Checked django+postgres://") == true, "\(checked.allOutput)")
+
+        let empty = TestDatabase.tableName(for: "dj_cli_empty")
+        try PostgresTestSQL.run(try TestDatabase.url, "CREATE SCHEMA \"\(empty)\"")
+        let url = "django+" + (try TestDatabase.url) + "?options=-c%20search_path%3D" + empty
+        let missing = try await JobKitProcess.run(["migrate", "--database-url", url])
+        #expect(try await missing.waitForExit() == 1)
+        #expect(missing.stderr.contains("db_mutex_dbmutex does not exist"), "\(missing.allOutput)")
+        #expect(missing.stderr.contains("python manage.py migrate db_mutex"), "\(missing.allOutput)")
+        let stillMissing = try await JobKitProcess.run(["migrate", "--database-url", url])
+        #expect(try await stillMissing.waitForExit() == 1, "nothing was created")
+    }
+
     @Test func theSchedulerRefusesTheStoreWithConfigInvalid() async throws {
         let side = try await DjangoSide(test: "cli_run")
         let directory = try TemporaryDirectory()
