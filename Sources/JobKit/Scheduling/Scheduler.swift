@@ -98,12 +98,14 @@ public final class Scheduler: Service {
 
     /// Creates the schema, retrying with backoff while the store is unreachable. Returns
     /// `false` when a shutdown came first; throws when the store can never work (a
-    /// ``LockStoreError`` that ``LockStoreError/isPermanent``), after reporting `config.invalid`.
+    /// ``LockStoreError`` that ``LockStoreError/isPermanent``, such as a store that cannot back
+    /// scheduled jobs at all), after reporting `config.invalid`.
     private func prepareStore(_ health: StoreHealth) async throws -> Bool {
         var delay = configuration.initialRetryDelay
         let store = mutex.store
         while true {
             do {
+                try store.validateForScheduling()
                 try await BlockingQueue.run { try store.migrate() }
                 health.succeeded()
                 return true

@@ -40,6 +40,10 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     /// holder may start at once, so an overlap can follow. For operators clearing a lock
     /// left by a machine known to be gone.
     func forceRelease(_ lockID: String) throws -> Bool
+
+    /// Throws when this store cannot back the ``Scheduler`` (once per tick, heartbeats); the
+    /// scheduler then stops at start with `config.invalid`. Every store can, by default.
+    func validateForScheduling() throws
 }
 
 /// What ``LockStore/acquire(_:)`` is asked for.
