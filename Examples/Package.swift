@@ -6,15 +6,14 @@
 
 import PackageDescription
 
-/// SwiftPM names a path dependency after its directory, which differs between checkouts
-/// (`jobkit`, a worktree, CI's clone), so the name is read here rather than spelled out.
-let jobKit = Context.packageDirectory.split(separator: "/").dropLast().last.map { $0.lowercased() } ?? "jobkit"
-
 let package = Package(
     name: "jobkit-examples",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: ".."),
+        // Your package: .package(url: "https://github.com/<you>/jobkit.git", branch: "main").
+        // Here the checkout one directory up, named as that URL would name it, so the
+        // products below read the same in both: package "jobkit".
+        .package(name: "jobkit", path: ".."),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
@@ -22,7 +21,7 @@ let package = Package(
         .target(
             name: "ExampleJobs",
             dependencies: [
-                .product(name: "JobKit", package: jobKit),
+                .product(name: "JobKit", package: "jobkit"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -31,7 +30,7 @@ let package = Package(
             name: "jobkit-example",
             dependencies: [
                 "ExampleJobs",
-                .product(name: "JobKitCLI", package: jobKit),
+                .product(name: "JobKitCLI", package: "jobkit"),
             ]
         ),
     ],

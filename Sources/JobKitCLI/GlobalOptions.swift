@@ -5,7 +5,7 @@ import Logging
 
 /// The options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "The lock store: postgres://user:password@host:port/db, sqlite:path or memory:. Overrides JOBKIT_DATABASE_URL and the jobs file's \"database\".")
+    @Option(help: "The lock store: postgres://user:password@host:port/db, a libpq keyword string ('host=… dbname=…'), sqlite:path or memory:. Overrides JOBKIT_DATABASE_URL and the jobs file's \"database\".")
     var databaseURL: String?
 
     @Option(help: "Log format: json (one object per line) or text. Default: text on a terminal, json otherwise.")

@@ -15,14 +15,9 @@ struct MigrateCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let database = try config.map { try JobsFileChoice.load($0).database } ?? nil
-        do {
-            let store = try LockStoreURL.makeStore(options.storeURL(fromFile: database))
-            try await store.migrate()
-            print("Migrated \(store).")
-        } catch {
-            printError("jobkit migrate: \(error)")
-            throw ExitCode(1)
-        }
+        let store = try LockStoreURL.makeStore(options.storeURL(fromFile: options.database(ofJobsFile: config)))
+        try await store.migrate()
+        // django-db-mutex's table belongs to Django's migrations: it was only checked.
+        print(store is DjangoLockStore ? "Checked \(store): django-db-mutex's table is there." : "Migrated \(store).")
     }
 }

@@ -8,7 +8,7 @@ struct OnceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "once",
         abstract: "Run one job now, through its lock, and print its outcome event.",
-        discussion: "Exit status: 0 succeeded or skipped (the lock is held elsewhere), 1 failed, 3 overran its TTL, 4 the store could not be reached."
+        discussion: "A disabled job runs only with --force. A shell job's output is printed as job.output events. Exit status: 0 succeeded or skipped (the lock is held elsewhere), 1 failed or refused, 3 overran its TTL, 4 the store could not be reached."
     )
 
     @OptionGroup var options: GlobalOptions
@@ -19,24 +19,37 @@ struct OnceCommand: AsyncParsableCommand {
     @Option(help: "The jobs file. Default: jobs.json, or jobs.example.json when there is none.")
     var config: String?
 
+    @Flag(help: "Run the job even if the jobs file disables it (\"enabled\": false).")
+    var force = false
+
     func run() async throws {
         options.bootstrapLogging()
         let logger = Logger(label: "jobkit")
         let path = JobsFileChoice.path(config, logger: logger)
+        let file: JobsFile
+        let definition: JobDefinition
+        do {
+            file = try JobsFileChoice.load(path)
+            guard let found = file.jobs.first(where: { $0.name == job }) else {
+                throw UnknownJobError(job: job, file: path, known: file.jobs.map(\.name))
+            }
+            definition = found
+        } catch {
+            logger.configInvalid("Job \"\(job)\" cannot run", error)
+            throw ExitCode(1)
+        }
+        // A disabled job was switched off on purpose (the example disables one that deletes a
+        // file): running it by hand takes --force. Refused before any store is opened.
+        guard definition.isEnabled || force else {
+            throw DisabledJobError(job: job, file: path)
+        }
         let scheduled: ScheduledJob
         let mutex: DBMutex
         do {
-            let file = try JobsFileChoice.load(path)
-            // Disabled jobs too: `once` is how an operator runs one by hand.
-            guard let found = try file.jobs.first(where: { $0.name == job }).map(JobsFileChoice.scheduledJob)
-            else {
-                let names = file.jobs.map(\.name).joined(separator: ", ")
-                throw ValidationError("\(path) has no job named \"\(job)\". Its jobs: \(names.isEmpty ? "none" : names).")
-            }
-            scheduled = found
+            scheduled = try JobsFileChoice.scheduledJob(definition)
             mutex = try options.mutex(fromFile: file.database, logger: logger)
         } catch {
-            logger.jobEvent(.configInvalid, level: .error, "\(error)", [LogKeys.error: .string("\(error)")])
+            logger.configInvalid("Job \"\(job)\" cannot run", error)
             throw ExitCode(1)
         }
         let outcome = await scheduled.job.run(

@@ -51,16 +51,14 @@ struct RunCommand: AsyncParsableCommand {
             file = try JobsFileChoice.load(path)
             jobs = try JobsFileChoice.scheduledJobs(file)
             var configured = try options.mutex(fromFile: file.database, logger: logger)
+            try configured.store.validateForScheduling()
             configured.heartbeat = HeartbeatPolicy(
                 interval: .milliseconds(Int64(heartbeatInterval * 1000)), window: .milliseconds(Int64(heartbeatWindow * 1000))
             )
             if let owner { configured.owner = owner }
             mutex = configured
         } catch {
-            logger.jobEvent(
-                .configInvalid, level: .error, "The scheduler cannot start: \(error)",
-                [LogKeys.error: .string("\(error)")]
-            )
+            logger.configInvalid("The scheduler cannot start", error)
             throw ExitCode(1)
         }
         var configuration = Scheduler.Configuration()

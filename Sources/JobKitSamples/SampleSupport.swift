@@ -18,6 +18,7 @@ struct StaleRunError: Error { let token: Int64 }
 func buildReport() async throws -> Report { Report() }
 func rebuild(_ day: String) throws {}
 func rebuildIndex(for day: String) throws {}
+func rebuildIndex() async throws {}
 func rebuildSearchIndex() async throws {}
 func sendReport(to recipients: [String], fencingToken: Int64) async throws {}
 func buildAndSend(to recipients: [String], fencingToken: Int64) async throws {}

@@ -36,8 +36,12 @@ struct MutexBenchmark: ParsableCommand {
         )
         let lockID = "jobkit-bench-mutex-\(ProcessInfo.processInfo.processIdentifier)"
         let request = LockRequest(lockID: lockID, owner: "jobkit-bench", ttl: .seconds(60), liveness: .seconds(30))
-        let raw = try options.isPostgres ? RawPostgres(url: url) : nil
+        let raw = try options.isPostgres ? RawPostgres(url: options.libpqURL()) : nil
         let key = String(Int64.random(in: 1...Int64(Int32.max)))
+        // On django-db-mutex's table, the postgres:// store on the same server is timed in the
+        // same rounds, so the two protocols are compared under the same load.
+        let postgres = store is DjangoLockStore ? try PostgresLockStore(url: options.libpqURL()) : nil
+        try postgres?.migrate()
 
         // Every figure is timed in each of several interleaved rounds and reported as its median
         // round, so a burst of load elsewhere on the machine hits all figures alike.
@@ -51,6 +55,12 @@ struct MutexBenchmark: ParsableCommand {
                 guard case .acquired(let lease) = try store.acquire(request) else { throw ValidationError("refused") }
                 _ = try store.release(lease)
             }))
+            if let postgres {
+                measured.append(("postgres_store", try rate(count) {
+                    guard case .acquired(let lease) = try postgres.acquire(request) else { throw ValidationError("refused") }
+                    _ = try postgres.release(lease)
+                }))
+            }
             if let raw {
                 measured.append(("advisory", try rate(count) {
                     guard try raw.query("SELECT pg_try_advisory_lock($1::bigint)", [key]) == "t" else {
@@ -69,6 +79,7 @@ struct MutexBenchmark: ParsableCommand {
         let jobkit = median("jobkit")!
         let bare = median("store")!
         let advisory = median("advisory")
+        let postgresStore = median("postgres_store")
         let select1 = median("select1")
         let ratios = zip(figures["jobkit"] ?? [], figures["advisory"] ?? []).map { $0 / $1 }.sorted()
         var settings = "n/a"
@@ -85,6 +96,13 @@ struct MutexBenchmark: ParsableCommand {
                 ("pairs", "pairs timed", pairs),
                 ("jobkit_pairs_per_s", "JobKit withLock pairs/s", jobkit),
                 ("store_pairs_per_s", "JobKit store acquire + release pairs/s (no heartbeat keeper)", bare),
+            ] + (postgresStore.map { postgresStore in
+                [
+                    ("postgres_store_pairs_per_s", "postgres:// store acquire + release pairs/s (same server, same rounds)",
+                     postgresStore),
+                    ("ratio_vs_postgres_store", "ratio store / postgres:// store (medians)", bare / postgresStore),
+                ]
+            } ?? []) + [
                 ("advisory_pairs_per_s", "raw pg_try_advisory_lock + pg_advisory_unlock pairs/s", advisory),
                 ("select1_per_s", "raw SELECT 1 round trips/s", select1),
                 ("ratio_vs_advisory", "ratio JobKit / advisory (medians)", advisory.map { jobkit / $0 }),
@@ -93,9 +111,14 @@ struct MutexBenchmark: ParsableCommand {
                 ("rounds", "interleaved rounds", rounds),
             ],
             notes: [
-                "A JobKit pair is a durable acquire (a write, committed) and a release (a write; "
-                    + "relaxed commit), each one round trip; an advisory pair is two reads that write nothing. "
-                    + "With fsync=on, the acquire also waits for the disk to flush.",
+                store is DjangoLockStore
+                    ? "On django-db-mutex's table a JobKit pair is django-db-mutex's protocol: a purge "
+                        + "(DELETE of rows past the TTL; commits nothing when none are) and an INSERT, then a "
+                        + "DELETE by id: three round trips, two durable commits. An advisory pair is two reads "
+                        + "that write nothing."
+                    : "A JobKit pair is a durable acquire (a write, committed) and a release (a write; "
+                        + "relaxed commit), each one round trip; an advisory pair is two reads that write nothing. "
+                        + "With fsync=on, the acquire also waits for the disk to flush.",
             ]
         )
         report.printTable()

@@ -62,6 +62,12 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// `holder_released`, `since`, `until`. Reported whether the worker returned or threw
     /// (then ``jobFailed`` follows): an overlap is never hidden behind an error.
     public static let jobOverran = JobEvent(rawValue: "job.overran")
+    /// A line a job wrote (the built-in `shell` type logs the last lines of each stream of a
+    /// run, before the run's outcome event). Level `info`.
+    ///
+    /// Fields: `job`, `job_type`, `lock_id`, `token`, `tick`, `stream` (`stdout` or `stderr`)
+    /// and `line`; or, instead of `line`, `dropped_lines` when earlier lines were not logged.
+    public static let jobOutput = JobEvent(rawValue: "job.output")
     /// A tick was missed by more than the job's grace period and was not run. Level `warning`.
     ///
     /// Fields: `job`, `lock_id`, `tick` (the latest missed tick), `first_tick`, `missed` (how

@@ -86,7 +86,9 @@ extension LineBuffer {
         }
     }
 
-    /// Appends a whole record as one text line: timestamp, padded level, event, fields, message.
+    /// Appends a whole record as text: timestamp, padded level, event, fields, message on one
+    /// line; a string field that spans several lines (the problems of `config.invalid`'s
+    /// `error`) follows instead, one line each, indented by four spaces.
     mutating func appendTextRecord(
         timestamp: String, level: Logger.Level, message: String, fields: LogFields
     ) {
@@ -98,7 +100,12 @@ extension LineBuffer {
             append(ascii: " ")
             appendTextWord(event)
         }
+        var below: [String] = []
         for field in fields.fields {
+            if case .string(let text) = field.value, text.contains("\n") {
+                below.append(text)
+                continue
+            }
             append(ascii: " ")
             appendTextWord(field.name)
             append(ascii: "=")
@@ -106,5 +113,11 @@ extension LineBuffer {
         }
         append(" — ")
         appendTextEscaped(message)
+        for text in below {
+            for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+                append("\n    ")
+                appendTextEscaped(String(line))
+            }
+        }
     }
 }

@@ -71,11 +71,19 @@ public enum LogKeys {
     /// How many jobs are running in this process (number).
     public static let running = "jobkit.running"
 
+    /// Which output stream of a job a line came from: `stdout` or `stderr`.
+    public static let stream = "jobkit.stream"
+    /// One line a job wrote, without its line break.
+    public static let line = "jobkit.line"
+    /// How many earlier lines of a stream were not logged (number).
+    public static let droppedLines = "jobkit.dropped_lines"
+
     /// Every key above, in the order log handlers print them: who and what first, then when,
     /// then why. A new key goes here too, or handlers print it after the known ones.
     public static let printOrder: [String] = [
         job, jobType, swiftType, lockID, token, owner, holder, holderToken, holderReleased, since, until,
         tick, firstTick, lastTick, missed, durationMS, ttlSeconds,
         reason, error, overlapped, previousOwner, previousToken, expiredAt, forceReleasedAt, store, jobs, running,
+        stream, droppedLines, line,
     ]
 }

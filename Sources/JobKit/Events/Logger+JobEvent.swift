@@ -52,7 +52,7 @@ extension Logger.Metadata {
     /// The fields that say how a lease was lost: `reason` (`force_released` or `taken_over`),
     /// `force_released_at`, or the holder that took over and `holder_released`.
     static func lossFields(_ loss: LeaseLoss) -> Logger.Metadata {
-        var fields: Logger.Metadata = [LogKeys.reason: .string(loss.isForceReleased ? "force_released" : "taken_over")]
+        var fields: Logger.Metadata = [LogKeys.reason: .string(loss.reason)]
         if let at = loss.forceReleasedAt { fields[LogKeys.forceReleasedAt] = .date(at) }
         if let holder = loss.newHolder {
             fields.merge(holderFields(holder)) { _, new in new }

@@ -12,7 +12,15 @@ import Logging
 /// (named and ordered exactly as ``JSONLogHandler`` prints them), then ` — ` and the message.
 /// A value that is empty or holds a space, a quote, `=` or a control character is quoted, with
 /// `"`, `\` and control characters escaped; control characters in the message are escaped
-/// too, so every record stays on one line.
+/// too. A string field whose value spans several lines (such as the `error` of
+/// `config.invalid`, one problem per line) is not printed inline: its lines follow the record's
+/// line, each indented by four spaces, so a continuation line always starts with a space:
+///
+/// ```text
+/// 2026-11-23T09:15:00.250Z error config.invalid — The scheduler cannot start: jobs.json has 2 problems.
+///     jobs.json: job 1 ("report"): "every": …
+///     jobs.json: job 2 ("cleanup"): unknown key "scedule"; did you mean "schedule"?
+/// ```
 ///
 /// Lines go to a ``LogOutput`` (standard output by default) in one write each, so lines from
 /// concurrent threads never interleave. For machines, use ``JSONLogHandler``.

@@ -139,7 +139,7 @@ public struct DBMutex: Sendable {
             let expired = lostAt.flatMap { lostAt in lease.expiresAt.flatMap { lostAt >= $0 ? $0 : nil } }
             return DBMutexTimeoutError(
                 lockID: lease.lockID, token: lease.token, expiredAt: expired,
-                ttl: lease.ttl, overlapped: loss.isTakeover, newHolder: loss.newHolder, loss: loss
+                ttl: lease.ttl, overlapped: loss.mayHaveOverlapped, newHolder: loss.newHolder, loss: loss
             )
         }
     }

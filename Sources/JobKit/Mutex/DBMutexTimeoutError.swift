@@ -46,11 +46,11 @@ public struct DBMutexTimeoutError: Error, Sendable, Hashable, CustomStringConver
     public var forceReleased: Bool { loss?.isForceReleased ?? false }
 
     /// A word for what happened, as events' `reason` field says it: `force_released`,
-    /// `taken_over`, or `expired` (the TTL ran out and nobody took over).
+    /// `taken_over`, `deleted` (a store that deletes rows cannot tell), or `expired` (the TTL
+    /// ran out and nobody took over).
     public var reason: String {
-        if forceReleased { return "force_released" }
-        if overlapped { return "taken_over" }
-        return "expired"
+        if let loss { return loss.reason }
+        return overlapped ? "taken_over" : "expired"
     }
 
     public var description: String {

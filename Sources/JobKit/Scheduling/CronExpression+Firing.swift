@@ -5,18 +5,20 @@
 /// The zone's timeline is cut into segments of constant UTC offset. Within a segment the wall
 /// clock reads `instant + offset`, so a matching wall minute `w` fires at `w × 60 − offset`.
 /// At the start of a segment:
-/// - after a jump forward (a gap), an expression with a restricted hour field fires at the
-///   segment's first instant if any wall minute in the gap matches;
-/// - after a jump back (an overlap), an expression with a restricted hour field skips the wall
-///   minutes the previous segment already showed, so each fires at its first occurrence only.
-/// Expressions whose hour field covers every hour use the segments as they are.
+/// - after a jump forward (a gap), a fixed-time expression (neither its minute nor its hour
+///   field starts with `*`) fires at the segment's first instant if any wall minute in the gap
+///   matches;
+/// - after a jump back (an overlap), a fixed-time expression skips the wall minutes the
+///   previous segment already showed, so each fires at its first occurrence only.
+/// Expressions whose minute or hour field starts with `*` use the segments as they are.
 extension CronExpression {
     /// Nothing is searched for further ahead than this: a whole Gregorian cycle, after which the
     /// calendar repeats, so an expression with no match in it never matches.
     static let horizonSeconds: Int64 = 400 * 366 * 86_400
 
-    /// The hour field covers all 24 hours: fires follow the real clock across transitions.
-    var firesEveryHour: Bool { hours.count == 24 }
+    /// The minute or hour field starts with `*` (cronie's `MIN_STAR`/`HR_STAR`): fires follow
+    /// the real clock across transitions instead of the fixed-time rules.
+    var followsRealClock: Bool { minuteIsStar || hourIsStar }
 
     /// How the expression fires within one segment of constant offset.
     private struct SegmentRule {
@@ -31,7 +33,7 @@ extension CronExpression {
     private func rule(for segment: ZoneTimeline.Segment) -> SegmentRule {
         var lowWall = segment.start + segment.offset
         var firesAtStartForGap = false
-        if !firesEveryHour {
+        if !followsRealClock {
             if segment.previousOffset > segment.offset {
                 // Overlap: the wall clock repeats [start + offset, start + previousOffset).
                 lowWall = segment.start + segment.previousOffset

@@ -30,17 +30,22 @@ import Foundation
 ///   times in one gap still fire once.
 /// - **Fall back (an overlap)**: a matching wall time that occurs twice (01:30 on 2026-11-01 in
 ///   America/New_York) fires once, at its first occurrence (01:30 EDT).
-/// - **Expressions that fire every hour** (their hour field covers all 24 hours, such as
-///   `0 * * * *`, `*/15 * * * *` or `@hourly`) follow the real clock instead: they fire at
-///   every instant whose wall time matches, so across both transitions they keep firing once
-///   per real hour (23 fires on a 23-hour day, 25 on a 25-hour day), and a wall time in a
-///   gap simply does not occur. This is cronie's treatment of wildcard-hour jobs.
+/// - **Expressions whose minute or hour field starts with `*`** (such as `0 * * * *`,
+///   `*/15 * * * *`, `@hourly`, `* 2 * * *` or `*/10 1 * * *`) follow the real clock instead:
+///   they fire at every instant whose wall time matches, so a matching wall time in a gap
+///   does not occur at all and one in an overlap fires twice (`0 * * * *` fires 23 times on a
+///   23-hour day and 25 times on a 25-hour day: once per real hour).
+///
+/// This is cronie's rule (`MIN_STAR`/`HR_STAR` in its `entry.c`, applied in `cron.c`): the
+/// test is on the first character of the field as written, not on the times it covers, so
+/// `0 0-23 * * *` is a fixed-time expression although it matches every hour.
 ///
 /// Fire times are whole seconds (whole minutes, except in zones whose historical offsets
 /// carry seconds), computed with integer arithmetic, so every machine computes the same
 /// instants for the same expression and zone.
 ///
-/// Two expressions are equal when they match the same times (`@daily` equals `0 0 * * *`);
+/// Two expressions are equal when they match the same times by the same daylight-saving rule
+/// (`@daily` equals `0 0 * * *`);
 /// ``text`` keeps the spelling given.
 public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     /// The expression as given, without surrounding white space.
@@ -55,6 +60,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     let dayOfMonthIsStar: Bool
     /// The day-of-week field starts with `*` (Vixie's `DOW_STAR`).
     let dayOfWeekIsStar: Bool
+    /// The minute field starts with `*` (cronie's `MIN_STAR`).
+    let minuteIsStar: Bool
+    /// The hour field starts with `*` (cronie's `HR_STAR`).
+    let hourIsStar: Bool
 
     /// Reads a cron expression such as `*/15 * * * *`, `0 9 * * MON-FRI` or `@daily`.
     ///
@@ -86,6 +95,8 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         daysOfWeek = try CronField.dayOfWeek.parse(fields[4], expression: text)
         dayOfMonthIsStar = fields[2].hasPrefix("*")
         dayOfWeekIsStar = fields[4].hasPrefix("*")
+        minuteIsStar = fields[0].hasPrefix("*")
+        hourIsStar = fields[1].hasPrefix("*")
     }
 
     /// The expression as given.
@@ -116,6 +127,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         lhs.minutes == rhs.minutes && lhs.hours == rhs.hours && lhs.daysOfMonth == rhs.daysOfMonth
             && lhs.months == rhs.months && lhs.daysOfWeek == rhs.daysOfWeek
             && lhs.dayOfMonthIsStar == rhs.dayOfMonthIsStar && lhs.dayOfWeekIsStar == rhs.dayOfWeekIsStar
+            && lhs.followsRealClock == rhs.followsRealClock
     }
 
     /// Hashes the times the expression matches, consistently with `==`.
@@ -127,5 +139,6 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         hasher.combine(daysOfWeek)
         hasher.combine(dayOfMonthIsStar)
         hasher.combine(dayOfWeekIsStar)
+        hasher.combine(followsRealClock)
     }
 }

@@ -72,7 +72,7 @@ public final class Scheduler: Service {
     public func run() async throws {
         let health = StoreHealth(logger: logger, store: mutex.store.description)
         logger.jobEvent(
-            .schedulerStarted, level: .info, "The scheduler started with \(jobs.count) jobs.",
+            .schedulerStarted, level: .info, "The scheduler started with \(counted(jobs.count, "job")).",
             [
                 LogKeys.jobs: .number(Int64(jobs.count)), LogKeys.owner: .string(mutex.owner),
                 LogKeys.store: .string(mutex.store.description),
@@ -98,12 +98,14 @@ public final class Scheduler: Service {
 
     /// Creates the schema, retrying with backoff while the store is unreachable. Returns
     /// `false` when a shutdown came first; throws when the store can never work (a
-    /// ``LockStoreError`` that ``LockStoreError/isPermanent``), after reporting `config.invalid`.
+    /// ``LockStoreError`` that ``LockStoreError/isPermanent``, such as a store that cannot back
+    /// scheduled jobs at all), after reporting `config.invalid`.
     private func prepareStore(_ health: StoreHealth) async throws -> Bool {
         var delay = configuration.initialRetryDelay
         let store = mutex.store
         while true {
             do {
+                try store.validateForScheduling()
                 try await BlockingQueue.run { try store.migrate() }
                 health.succeeded()
                 return true
@@ -203,7 +205,7 @@ public final class Scheduler: Service {
     private func reportMisfire(_ job: ScheduledJob, _ missed: MissedTicks) {
         logger.jobEvent(
             .jobMisfired, level: .warning,
-            "Job \"\(job.name)\" missed \(missed.count) tick(s) by more than its grace of \(job.grace.jobKitSeconds) s; they were not run.",
+            "Job \"\(job.name)\" missed \(counted(missed.count, "tick")) by more than its grace of \(job.grace.jobKitSeconds) s; \(missed.count == 1 ? "it was" : "they were") not run.",
             [
                 LogKeys.job: .string(job.name), LogKeys.lockID: .string(job.lockID),
                 LogKeys.tick: .date(missed.last), LogKeys.firstTick: .date(missed.first),

@@ -49,6 +49,10 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     /// left by a machine known to be gone.
     @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func forceRelease(_ lockID: String) throws -> Bool
+
+    /// Throws when this store cannot back the ``Scheduler`` (once per tick, heartbeats); the
+    /// scheduler then stops at start with `config.invalid`. Every store can, by default.
+    func validateForScheduling() throws
 }
 
 /// What ``LockStore/acquire(_:)`` is asked for.

@@ -5,6 +5,8 @@ import Foundation
 /// | URL | Store |
 /// | --- | --- |
 /// | `postgres://user:password@host:port/database` or `postgresql://…` | ``PostgresLockStore`` |
+/// | a libpq keyword string: `host=db.internal dbname=jobs user=jobs` | ``PostgresLockStore`` |
+/// | `django+postgres://user:password@host:port/database` (or `django+postgresql://…`, or `django+postgres:` and a libpq keyword string) | ``DjangoLockStore``, on django-db-mutex's own table |
 /// | `sqlite:///absolute/path.sqlite` or `sqlite:/absolute/path.sqlite` | ``SQLiteLockStore`` |
 /// | `sqlite:relative/path.sqlite` (from the working directory) | ``SQLiteLockStore`` |
 /// | `memory:` | a new, empty ``InMemoryLockStore`` (this process only: for tests) |
@@ -13,8 +15,8 @@ import Foundation
 /// `~` expansion, no query options. `sqlite://name` is refused rather than guessed at: in
 /// URL syntax `name` is a host, and some tools read `sqlite:///name` as relative while
 /// file URLs read it as absolute; write `sqlite:name` for a relative path and
-/// `sqlite:///abs/path` for an absolute one. A libpq keyword string (`host=db dbname=jobs`)
-/// is not a URL: pass it to ``PostgresLockStore/init(url:configuration:)`` directly.
+/// `sqlite:///abs/path` for an absolute one. A string that starts with `keyword=` (letters and
+/// underscores, then `=`) is read as a libpq keyword string, as `psql` reads it.
 public enum LockStoreURL {
     /// The environment variable that names the store of ``DBMutex/shared()`` and the scheduler.
     public static let environmentVariable = "JOBKIT_DATABASE_URL"
@@ -24,27 +26,110 @@ public enum LockStoreURL {
 
     /// The accepted forms, as error messages list them.
     static let acceptedForms = "postgres://user:password@host:port/database (or postgresql://…), "
+        + "a libpq keyword string (host=… dbname=…), "
+        + "django+postgres://user:password@host:port/database (django-db-mutex's table), "
         + "sqlite:///absolute/path.sqlite, sqlite:relative/path.sqlite, memory:"
+
+    /// The store a URL names, once its form is checked.
+    private enum Kind {
+        case postgres(String)
+        case django(String)
+        case sqlite(path: String)
+        case memory
+    }
 
     /// Opens the store `url` names.
     ///
+    /// - Parameter opening: whether a missing SQLite file or lock schema is created
+    ///   (``LockStoreOpening/creatingIfMissing``, the default) or is an error
+    ///   (``LockStoreOpening/existingOnly``: then the store is checked now, which for
+    ///   PostgreSQL means connecting).
     /// - Throws: ``LockStoreURLError`` when `url` has none of the accepted forms; the store's
-    ///   own error (``PostgresError``, ``SQLiteError``) when it cannot be opened.
-    public static func makeStore(_ url: String) throws -> any LockStore {
+    ///   own error (``PostgresError``, ``SQLiteError``) when it cannot be opened;
+    ///   ``LockStoreNotFoundError`` for a missing store opened with
+    ///   ``LockStoreOpening/existingOnly``.
+    public static func makeStore(_ url: String, opening: LockStoreOpening = .creatingIfMissing) throws -> any LockStore {
+        switch try kind(of: url) {
+        case .postgres(let connectionString):
+            var configuration = PostgresLockStore.Configuration()
+            configuration.migratesAutomatically = opening == .creatingIfMissing
+            let store = try PostgresLockStore(url: connectionString, configuration: configuration)
+            if opening == .existingOnly, try !store.schemaExists() {
+                throw LockStoreNotFoundError(store: store.description, missing: .table(store.table.description))
+            }
+            return store
+        case .django(let url):
+            // Never creates anything in either mode: Django's migration owns the table.
+            return try DjangoLockStore(url: url)
+        case .sqlite(let path):
+            guard opening == .existingOnly else { return try SQLiteLockStore(path: path) }
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            guard FileManager.default.fileExists(atPath: absolute) else {
+                throw LockStoreNotFoundError(store: "sqlite:\(absolute)", missing: .file(path: absolute))
+            }
+            var configuration = SQLiteLockStore.Configuration()
+            configuration.migratesAutomatically = false
+            configuration.createsFile = false
+            let store = try SQLiteLockStore(path: absolute, configuration: configuration)
+            guard try store.schemaExists() else {
+                throw LockStoreNotFoundError(store: store.description, missing: .table(store.table.description))
+            }
+            return store
+        case .memory:
+            return InMemoryLockStore()
+        }
+    }
+
+    /// `url` with any password replaced by `***`, for messages: the `user:password@` part of a
+    /// URL and a `password=` keyword or query parameter.
+    public static func redacted(_ url: String) -> String {
+        ConnectionString.redacted(url)
+    }
+
+    /// Checks that `url` has an accepted form, without opening or connecting to anything:
+    /// what `jobkit validate` reports. A PostgreSQL URL or keyword string is parsed by libpq.
+    ///
+    /// - Throws: ``LockStoreURLError`` when `url` has none of the accepted forms;
+    ///   ``PostgresError`` when libpq cannot parse it.
+    public static func checkForm(_ url: String) throws {
+        // Both parse the string with libpq; they connect only at the first operation, never here.
+        switch try kind(of: url) {
+        case .postgres(let connectionString): _ = try PostgresLockStore(url: connectionString)
+        case .django(let url): _ = try DjangoLockStore(url: url)
+        case .sqlite, .memory: break
+        }
+    }
+
+    /// Which store `url` names, its form checked.
+    private static func kind(of url: String) throws -> Kind {
         let trimmed = url.trimmingCharacters(in: .whitespaces)
         let lower = trimmed.lowercased()
         if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
             // libpq knows the schemes in lower case only.
             let scheme = trimmed.prefix { $0 != ":" }
-            return try PostgresLockStore(url: scheme.lowercased() + trimmed.dropFirst(scheme.count))
+            return .postgres(scheme.lowercased() + trimmed.dropFirst(scheme.count))
+        }
+        if lower.hasPrefix("django+postgres:") || lower.hasPrefix("django+postgresql:") {
+            return .django(trimmed)
         }
         if lower.hasPrefix("sqlite:") {
-            return try SQLiteLockStore(path: sqlitePath(trimmed))
+            return .sqlite(path: try sqlitePath(trimmed))
         }
         if lower == "memory:" {
-            return InMemoryLockStore()
+            return .memory
+        }
+        if isKeywordString(trimmed) {
+            return .postgres(trimmed)
         }
         throw LockStoreURLError(url: trimmed)
+    }
+
+    /// Whether `text` reads as a libpq keyword string: it starts with a keyword (letters and
+    /// underscores) followed by `=`, possibly after spaces.
+    static func isKeywordString(_ text: String) -> Bool {
+        let keyword = text.prefix { $0.isASCII && ($0.isLetter || $0 == "_") }
+        guard !keyword.isEmpty else { return false }
+        return text.dropFirst(keyword.count).drop { $0 == " " || $0 == "\t" }.first == "="
     }
 
     /// The URL ``makeDefaultStore(environment:)`` opens: `JOBKIT_DATABASE_URL` when it is set

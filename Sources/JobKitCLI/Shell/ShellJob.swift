@@ -11,6 +11,8 @@ import JobKit
 /// password is not every script's business (a job that needs it sets it in `env`).
 /// A non-zero exit, a timeout or a signal fails the job; the `error` field of `job.failed`
 /// then holds how it ended and the last lines of stderr (of stdout when stderr is empty).
+/// Whatever the outcome, the last lines of each stream are logged as `job.output` events
+/// before the outcome event (see ``logOutput(_:logger:)``).
 /// On shutdown, lease loss or the scheduler's death (even `kill -9`, see ``ShellCommand/run()``)
 /// the command's whole process group is terminated.
 public struct ShellJob: NonOverlappingJob, Decodable {
@@ -40,10 +42,31 @@ public struct ShellJob: NonOverlappingJob, Decodable {
             lockID: context.lease.lockID, lockToken: context.lease.token, inheritedEnvironment: inherited
         )
         let result = try await command.run()
+        Self.logOutput(result, logger: context.logger)
         if result.cancelled { throw CancellationError() }
         guard result.succeeded else { throw ShellJobFailure(result: result) }
-        if !result.stdoutTail.lines.isEmpty {
-            context.logger.debug("Output: \(result.stdoutTail.lines.joined(separator: "\n"))")
+    }
+
+    /// Logs the kept tail of each stream as `job.output` events, stdout first: one event per
+    /// line at `info`, with `stream` and `line` (the worker's logger adds `job` and the lock).
+    /// Bounded per run by ``ShellCommand/tailLineLimit`` lines of each stream, each cut to
+    /// ``ShellCommand/tailLineByteLimit`` bytes; when earlier lines were dropped, one more
+    /// event says how many.
+    static func logOutput(_ result: ShellResult, logger: Logger) {
+        for (stream, tail) in [("stdout", result.stdoutTail), ("stderr", result.stderrTail)] where !tail.isEmpty {
+            if tail.droppedLineCount > 0 {
+                logger.jobEvent(
+                    .jobOutput, level: .info,
+                    "\(counted(tail.droppedLineCount, "earlier line")) of \(stream) not logged; the last \(counted(tail.lines.count, "line")) follow.",
+                    [LogKeys.stream: .string(stream), LogKeys.droppedLines: .number(Int64(tail.droppedLineCount))]
+                )
+            }
+            for line in tail.lines {
+                logger.jobEvent(
+                    .jobOutput, level: .info, "\(stream): \(line)",
+                    [LogKeys.stream: .string(stream), LogKeys.line: .string(line)]
+                )
+            }
         }
     }
 }

@@ -9,22 +9,14 @@ import Synchronization
 
 enum Sample_README_4 {
     static func run() async throws {
-
-        struct ReportJob: NonOverlappingJob, Decodable {
-            var recipients: [String]              // decoded from the job's "parameters"
-
-            func runWorker(context: JobContext) async throws {
-                context.logger.info("Building the report for tick \(context.tick?.jobKitTimestamp ?? "now")")
-                try await buildAndSend(to: recipients, fencingToken: context.lease.token)
+        // Swift, in the same fleet
+        let mutex = DBMutex(store: try LockStoreURL.makeStore("django+postgres://app:secret@db.internal/app"), logger: logger)
+        do {
+            try await mutex.withLock("rebuild-search-index") {
+                try await rebuildIndex()
             }
-        }
-
-        // Run it once, under its lock (named after the type by default):
-        let outcome = await ReportJob(recipients: ["ops@example.com"]).run(using: mutex)
-        switch outcome {
-        case .succeeded, .skipped: break                                      // skipped: runs elsewhere
-        case .overran(let timeout): alert(timeout)                            // TTL ran out or lock lost (overlapped?)
-        case .failed(let error), .storeUnavailable(let error): report(error)
+        } catch is DBMutexError {
+            // the Django side (or another Swift process) is rebuilding it
         }
     }
 }

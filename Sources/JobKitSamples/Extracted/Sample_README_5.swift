@@ -7,13 +7,24 @@ import JobKitCLI
 import Logging
 import Synchronization
 
-struct Sample_README_5 {
+enum Sample_README_5 {
+    static func run() async throws {
 
-    struct MyScheduler {
-        static func main() async {
-            var registry = JobKitCLI.builtInJobs()          // keeps the built-in "shell" type
-            try! registry.register(ReportJob.self, as: "report")
-            await JobKitCLI.main(registry: registry)
+        struct ReportJob: NonOverlappingJob, Decodable {
+            var recipients: [String]              // decoded from the job's "parameters"
+
+            func runWorker(context: JobContext) async throws {
+                context.logger.info("Building the report for tick \(context.tick?.jobKitTimestamp ?? "now")")
+                try await buildAndSend(to: recipients, fencingToken: context.lease.token)
+            }
+        }
+
+        // Run it once, under its lock (named after the type by default):
+        let outcome = await ReportJob(recipients: ["ops@example.com"]).run(using: mutex)
+        switch outcome {
+        case .succeeded, .skipped: break                                      // skipped: runs elsewhere
+        case .overran(let timeout): alert(timeout)                            // TTL ran out or lock lost (overlapped?)
+        case .failed(let error), .storeUnavailable(let error): report(error)
         }
     }
 }

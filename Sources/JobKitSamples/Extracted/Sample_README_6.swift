@@ -7,11 +7,13 @@ import JobKitCLI
 import Logging
 import Synchronization
 
-enum Sample_README_6 {
-    static func run() async throws {
-        let clock = ManualLockClock()
-        let mutex = DBMutex(store: InMemoryLockStore(clock: clock), heartbeat: nil, logger: logger)
-        let outcome = await ReportJob(recipients: []).run(using: mutex)
-        let underShared = await ReportJob(recipients: []).run()   // under DBMutex.shared(), like withDBMutex
+struct Sample_README_6 {
+
+    struct MyScheduler {
+        static func main() async {
+            var registry = JobKitCLI.builtInJobs()          // keeps the built-in "shell" type
+            try! registry.register(ReportJob.self, as: "report")
+            await JobKitCLI.main(registry: registry)
+        }
     }
 }

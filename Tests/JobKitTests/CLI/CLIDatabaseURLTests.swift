@@ -47,6 +47,24 @@ extension CLI {
             #expect(!scheduler.allOutput.contains(Self.password), "\(scheduler.allOutput)")
         }
 
+        /// A libpq keyword string works wherever a URL does.
+        @Test func aKeywordStringReachesTheServer() async throws {
+            let components = try #require(URLComponents(string: try TestDatabase.url))
+            var keywords = ["host=\(components.host ?? "localhost")", "dbname=\(components.path.dropFirst())"]
+            if let port = components.port { keywords.append("port=\(port)") }
+            if let user = components.user { keywords.append("user=\(user)") }
+            if let password = components.password { keywords.append("password='\(password)'") }
+            let url = keywords.joined(separator: " ")
+            let migrate = try await JobKitProcess.run(["migrate", "--database-url", url])
+            #expect(try await migrate.waitForExit() == 0, "\(migrate.allOutput)")
+            #expect(migrate.stdoutLines.first?.hasPrefix("Migrated postgres://") == true, "\(migrate.allOutput)")
+            let list = try await JobKitProcess.run(["locks", "--json", "--database-url", url])
+            #expect(try await list.waitForExit() == 0, "\(list.allOutput)")
+            if let password = components.password, !password.isEmpty {
+                #expect(!migrate.allOutput.contains(password) && !list.allOutput.contains(password))
+            }
+        }
+
         @Test func locksListWithAnUnreachableServerExitsOneWithoutThePassword() async throws {
             let url = "postgres://u:\(Self.password)@127.0.0.1:1/db"
             let list = try await JobKitProcess.run(["locks", "list", "--database-url", url])

@@ -156,6 +156,26 @@ extension CLI {
             #expect(error.contains(config))
             #expect(!scheduler.stderr.contains("Fatal error"), "\(scheduler.stderr)")
             #expect(!FileManager.default.fileExists(atPath: directory.path("jobkit.sqlite")), "no store was opened")
+            #expect(invalid["message"] == "The scheduler cannot start: \(config) has 4 problems.", "the problems are in error, not twice")
+        }
+
+        /// In text mode `config.invalid` is the event line, then one problem per line, indented.
+        @Test func configInvalidInTextPutsOneProblemPerIndentedLine() async throws {
+            let directory = try TemporaryDirectory()
+            let config = try CLI.writeFile(in: directory, name: "broken.json", CLI.ValidateTests.brokenFile)
+            let scheduler = try await JobKitProcess.run(["run", config, "--log-format", "text"], workingDirectory: directory.url.path)
+            #expect(try await scheduler.waitForExit() == 1)
+            let lines = scheduler.stdoutLines
+            #expect(lines.count == 5, "the event line and four problems: \(lines)")
+            let first = try #require(lines.first)
+            #expect(first.contains(" error config.invalid — The scheduler cannot start: \(config) has 4 problems."), "\(first)")
+            #expect(!first.contains("error="), "the problems are not inline: \(first)")
+            #expect(!first.contains("\\n"), "\(first)")
+            let problems = lines.dropFirst()
+            #expect(problems.allSatisfy { $0.hasPrefix("    \(config):") }, "\(lines)")
+            for expected in CLI.ValidateTests.brokenFileProblems {
+                #expect(problems.contains { $0.contains(expected) }, "a line names \(expected): \(lines)")
+            }
         }
     }
 }

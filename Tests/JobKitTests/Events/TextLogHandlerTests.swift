@@ -46,10 +46,25 @@ import Testing
 
     @Test func controlCharactersNeverBreakTheLine() throws {
         let capture = LineCapture()
-        Self.logger(capture).error("first\nsecond\tthird\u{0}", metadata: ["jobkit.error": "a\nb", "key with space": "v"])
+        Self.logger(capture).error("first\nsecond\tthird\u{0}", metadata: ["jobkit.error": "a\tb\r", "key with space": "v"])
         let line = try capture.onlyLine
         #expect(!line.utf8.contains { $0 < 0x20 })
-        #expect(line == #"2026-11-23T09:15:00.250Z error error="a\nb" "key with space"=v — first\nsecond\tthird\u0000"#)
+        #expect(line == #"2026-11-23T09:15:00.250Z error error="a\tb\r" "key with space"=v — first\nsecond\tthird\u0000"#)
+    }
+
+    /// A field of several lines (config.invalid's problems) follows the line, one line each,
+    /// indented; each continuation line still escapes its control characters.
+    @Test func aMultiLineFieldFollowsTheLineIndented() throws {
+        let capture = LineCapture()
+        Self.logger(capture).error(
+            "The scheduler cannot start: jobs.json has 2 problems.",
+            metadata: ["jobkit.event": "config.invalid", "jobkit.error": "jobs.json: one\njobs.json: two\tthree\n", "jobkit.job": "x"]
+        )
+        #expect(try capture.onlyLine == """
+            2026-11-23T09:15:00.250Z error config.invalid job=x — The scheduler cannot start: jobs.json has 2 problems.
+                jobs.json: one
+                jobs.json: two\\tthree
+            """)
     }
 
     @Test func recordWithoutEventOrFields() throws {

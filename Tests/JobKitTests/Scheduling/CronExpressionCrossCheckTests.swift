@@ -19,6 +19,12 @@ import Testing
 
         var description: String { expression }
 
+        /// cronie's rule: a minute or hour field that starts with `*` follows the real clock.
+        var followsRealClock: Bool {
+            let fields = expression.split(separator: " ")
+            return fields[0].hasPrefix("*") || fields[1].hasPrefix("*")
+        }
+
         func matches(_ c: DateComponents) -> Bool {
             guard let minute = c.minute, let hour = c.hour, let day = c.day, let month = c.month,
                 let weekday = c.weekday
@@ -55,7 +61,8 @@ import Testing
     /// The reference rule, by scanning real minutes after `date` (at most `limit` of them):
     /// a minute `u` fires when some matching wall minute lies in `(highest wall shown before u,
     /// wall(u)]`, so a time skipped by a gap fires at the first minute after it and a repeated
-    /// time only at its first occurrence. For expressions that fire every hour, `u` fires when
+    /// time only at its first occurrence. For expressions whose minute or hour field starts with
+    /// `*` (cronie's rule), `u` fires when
     /// its own wall time matches.
     static func bruteForceNext(_ reference: Reference, after date: Date, in zone: TimeZone, limit: Int) -> Date? {
         var local = Calendar(identifier: .gregorian)
@@ -71,7 +78,7 @@ import Testing
         func wallMatches(_ minute: Int) -> Bool {
             reference.matches(utcCalendar.dateComponents(fields, from: Date(timeIntervalSince1970: Double(minute * 60))))
         }
-        let everyHour = reference.hours.count == 24
+        let realClock = reference.followsRealClock
         let firstMinute = Int((date.timeIntervalSince1970 / 60).rounded(.down)) + 1
         var highWater = Int.min
         for minute in (firstMinute - 180)..<firstMinute {
@@ -80,7 +87,7 @@ import Testing
         for minute in firstMinute..<(firstMinute + limit) {
             let instant = Date(timeIntervalSince1970: Double(minute * 60))
             let wall = wallMinute(instant)
-            if everyHour {
+            if realClock {
                 if wallMatches(wall) { return instant }
             } else if wall > highWater {
                 for candidate in max(highWater + 1, wall - 1500)...wall where wallMatches(candidate) {

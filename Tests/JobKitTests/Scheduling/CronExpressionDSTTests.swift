@@ -40,7 +40,7 @@ import Testing
 
     @Test func severalSkippedTimesStillFireOnce() throws {
         // 02:00, 02:15, 02:30 and 02:45 all fall into the gap: one fire at 03:00 EDT.
-        let list = try fires("*/15 2 * * *", in: Self.newYork, after: "2026-03-08T05:00:00Z", through: "2026-03-09T05:59:00Z")
+        let list = try fires("0,15,30,45 2 * * *", in: Self.newYork, after: "2026-03-08T05:00:00Z", through: "2026-03-09T05:59:00Z")
         #expect(list.map(iso) == ["2026-03-08T07:00:00Z"])
         // A time right after the gap that matches too does not make a second fire.
         let both = try fires("0 2,3 * * *", in: Self.newYork, after: "2026-03-08T05:00:00Z", through: "2026-03-08T12:00:00Z")
@@ -118,5 +118,45 @@ import Testing
         let list = try fires("* * * * *", in: Self.newYork, after: "2026-11-01T05:00:00Z", through: "2026-11-01T07:00:00Z")
         #expect(list.count == 120)
         #expect(Set(list).count == 120)
+    }
+
+    // MARK: cronie's rule: a minute or hour field starting with `*` follows the real clock
+
+    @Test func minuteStarInAGapDoesNotFire() throws {
+        // `*/15 2 * * *` starts with `*`: cronie runs it on the real clock, and 02:xx never
+        // shows on 2026-03-08 in New York. The same times spelled out fire once after the gap.
+        let star = try fires("*/15 2 * * *", in: Self.newYork, after: "2026-03-08T05:00:00Z", through: "2026-03-09T05:59:00Z")
+        #expect(star.isEmpty)
+        let fixed = try fires("0,15,30,45 2 * * *", in: Self.newYork, after: "2026-03-08T05:00:00Z", through: "2026-03-09T05:59:00Z")
+        #expect(fixed.map(iso) == ["2026-03-08T07:00:00Z"])
+    }
+
+    @Test func hourListCoveringTheDayIsFixedTime() throws {
+        // `0 0-23 * * *` matches every hour but does not start with `*`: fixed-time, so the
+        // repeated 01:00 fires once (cronie classifies by the field's first character).
+        let fixed = try fires("0 0-23 * * *", in: Self.newYork, after: "2026-11-01T03:59:00Z", through: "2026-11-02T04:59:00Z")
+        #expect(fixed.count == 24)
+        let star = try fires("0 * * * *", in: Self.newYork, after: "2026-11-01T03:59:00Z", through: "2026-11-02T04:59:00Z")
+        #expect(star.count == 25)
+        #expect(try CronExpression("0 0-23 * * *") != CronExpression("0 * * * *"))
+    }
+
+    /// The examples of the README's jobs-file reference (`jobs[].timezone`), in America/New_York.
+    @Test func readmeExamples() throws {
+        // Fixed time, gap: `30 2 * * *` fires at 03:00 EDT on 2026-03-08.
+        let gap = try fires("30 2 * * *", in: Self.newYork, after: "2026-03-08T05:00:00Z", through: "2026-03-09T04:59:00Z")
+        #expect(gap.map { wall($0, in: Self.newYork) } == ["2026-03-08 03:00"])
+        // Fixed time, repeat: `30 1 * * *` fires once on 2026-11-01, at 01:30 EDT (05:30Z).
+        let repeated = try fires("30 1 * * *", in: Self.newYork, after: "2026-11-01T04:00:00Z", through: "2026-11-02T04:59:00Z")
+        #expect(repeated.map(iso) == ["2026-11-01T05:30:00Z"])
+        // Real clock, gap: `0 * * * *` has no 02:00 on 2026-03-08 (23 fires that day).
+        let hourly = try fires("0 * * * *", in: Self.newYork, after: "2026-03-08T04:59:00Z", through: "2026-03-09T03:59:00Z")
+        #expect(hourly.count == 23)
+        #expect(!hourly.map { wall($0, in: Self.newYork) }.contains("2026-03-08 02:00"))
+        // Real clock, repeat: `*/10 1 * * *` fires 12 times on 2026-11-01, 01:00–01:50 EDT then EST.
+        let tens = try fires("*/10 1 * * *", in: Self.newYork, after: "2026-11-01T04:00:00Z", through: "2026-11-02T04:59:00Z")
+        #expect(tens.count == 12)
+        #expect(tens.first.map(iso) == "2026-11-01T05:00:00Z")
+        #expect(tens.last.map(iso) == "2026-11-01T06:50:00Z")
     }
 }

@@ -49,7 +49,7 @@ import Testing
         #expect(try LockStoreURL.makeStore(" MEMORY: ") is InMemoryLockStore)
     }
 
-    @Test(arguments: ["mysql://admin:hunter2@db/jobs", "redis://:hunter2@cache", "jobs.sqlite", "", "memory:other", "host=db password=hunter2"])
+    @Test(arguments: ["mysql://admin:hunter2@db/jobs", "redis://:hunter2@cache", "jobs.sqlite", "", "memory:other", "=db", "host db", "2host=db password=hunter2"])
     func otherURLsAreRefusedListingTheAcceptedFormsWithoutThePassword(_ url: String) {
         let error = #expect(throws: LockStoreURLError.self) { try LockStoreURL.makeStore(url) }
         let text = error?.description ?? ""
@@ -57,6 +57,49 @@ import Testing
         for form in ["postgres://", "postgresql://", "sqlite:///", "sqlite:relative", "memory:"] {
             #expect(text.contains(form), "the message lists \(form)")
         }
+    }
+
+    /// A libpq keyword string names a PostgreSQL store, as it does for psql; opening it does
+    /// not connect, and its password never shows.
+    @Test(arguments: ["host=db password=hunter2", " dbname = jobs host=db password='hunter2'", "service=jobs"])
+    func keywordStringsOpenAPostgresStore(_ url: String) throws {
+        let store = try LockStoreURL.makeStore(url)
+        #expect(store is PostgresLockStore)
+        #expect(!store.description.contains("hunter2"))
+        try LockStoreURL.checkForm(url)
+        #expect(!LockStoreURL.redacted(url).contains("hunter2"))
+    }
+
+    @Test func checkFormRefusesWhatMakeStoreRefusesWithoutOpeningAnything() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("never-created.sqlite")
+        try LockStoreURL.checkForm("sqlite:" + path)
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(throws: LockStoreURLError.self) { try LockStoreURL.checkForm("mysql://db/jobs") }
+        #expect(throws: PostgresError.self) { try LockStoreURL.checkForm("host=db dbname='jobs") }
+    }
+
+    @Test func existingOnlyRefusesAMissingFileOrTableAndCreatesNothing() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("missing.sqlite")
+        let missing = #expect(throws: LockStoreNotFoundError.self) {
+            try LockStoreURL.makeStore("sqlite:" + path, opening: .existingOnly)
+        }
+        #expect(missing?.missing == .file(path: path))
+        #expect(!FileManager.default.fileExists(atPath: path))
+
+        var configuration = SQLiteLockStore.Configuration()
+        configuration.migratesAutomatically = false
+        let bare = try SQLiteLockStore(path: path, configuration: configuration)
+        let noTable = #expect(throws: LockStoreNotFoundError.self) {
+            try LockStoreURL.makeStore("sqlite:" + path, opening: .existingOnly)
+        }
+        #expect(noTable?.missing == .table("jobkit_locks"))
+        #expect(noTable?.description.contains("`jobkit migrate`") == true)
+        #expect(try !bare.schemaExists())
+
+        try bare.migrate()
+        #expect(try LockStoreURL.makeStore("sqlite:" + path, opening: .existingOnly).locks().isEmpty)
     }
 
     @Test func defaultStoreURLPrefersTheEnvironment() throws {

@@ -62,6 +62,16 @@ public final class PostgresLockStore: LockStore {
         migrated.withLock { $0 = true }
     }
 
+    /// Whether the lock table exists (it does once ``migrate()`` ran). Asks the server without
+    /// creating anything, whatever ``Configuration/migratesAutomatically`` says.
+    public func schemaExists() throws -> Bool {
+        let table = schema.table.quoted
+        return try pool.withConnection { (connection) throws(PostgresError) in
+            try connection.query("SELECT to_regclass($1) IS NOT NULL", [table], context: "looking for the lock table")
+                .bool(0, 0) == true
+        }
+    }
+
     public func acquire(_ request: LockRequest) throws -> AcquireResult {
         try acquire(request, now: nil)
     }

@@ -26,10 +26,13 @@ final class SQLiteConnection {
     /// Opens `path` for reading and writing (creating the file if needed), checks that it is
     /// an SQLite database, and switches it to WAL mode.
     ///
-    /// - Parameter busyTimeout: how long a statement waits for other connections' locks.
-    static func open(path: String, busyTimeout: Duration) throws(SQLiteError) -> SQLiteConnection {
+    /// - Parameters:
+    ///   - busyTimeout: how long a statement waits for other connections' locks.
+    ///   - creating: whether a missing file is created and the file switched to WAL mode;
+    ///     without it, the file must exist and is used as it is.
+    static func open(path: String, busyTimeout: Duration, creating: Bool = true) throws(SQLiteError) -> SQLiteConnection {
         var opened: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READWRITE | (creating ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &opened, flags, nil)
         guard code == SQLITE_OK, let handle = opened else {
             let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite could not allocate a connection"
@@ -53,6 +56,9 @@ final class SQLiteConnection {
                 message: "permission denied: the file can only be read by this process, and locks must be written."
             )
         }
+        // A store opened without creating is taken as it is: a JobKit file is in WAL mode
+        // already, and any other file must not be altered by a read-only command.
+        guard creating else { return connection }
         // WAL lets readers and the one writer proceed together, and is persistent in the file.
         let mode = try connection.execute("PRAGMA journal_mode = WAL", cached: false, context: "switching to WAL mode")
         guard mode.first?.first?.text?.lowercased() == "wal" else {

@@ -30,6 +30,11 @@ public final class SQLiteLockStore: LockStore {
         public var busyTimeout: Duration = .seconds(5)
         /// Whether opening the store creates the tables when they are missing.
         public var migratesAutomatically: Bool = true
+        /// Whether opening the store creates the file when it is missing and switches it to
+        /// WAL mode. Without it, a missing file fails with ``SQLiteError/Code/cannotOpen`` and
+        /// an existing one is used as it is (a file JobKit made is in WAL mode already): what
+        /// read-only commands need, with ``migratesAutomatically`` off too.
+        public var createsFile: Bool = true
 
         /// The defaults.
         public init() {}
@@ -60,7 +65,9 @@ public final class SQLiteLockStore: LockStore {
             )
         }
         let schema = SQLiteSchema(table: configuration.table)
-        let connection = try SQLiteConnection.open(path: absolute, busyTimeout: configuration.busyTimeout)
+        let connection = try SQLiteConnection.open(
+            path: absolute, busyTimeout: configuration.busyTimeout, creating: configuration.createsFile
+        )
         if configuration.migratesAutomatically {
             try Self.migrate(schema, on: connection)
         }
@@ -75,6 +82,20 @@ public final class SQLiteLockStore: LockStore {
         let schema = self.schema
         try connection.withLock { (connection) throws(SQLiteError) in
             try Self.migrate(schema, on: connection)
+        }
+    }
+
+    /// Whether the lock table and its token counter exist in the file (they do once
+    /// ``migrate()`` ran, or the store was opened with ``Configuration/migratesAutomatically``).
+    public func schemaExists() throws -> Bool {
+        let schema = self.schema
+        return try connection.withLock { (connection) throws(SQLiteError) in
+            let found = try connection.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
+                [.text(schema.table.name), .text(schema.table.name + "_token_seq")],
+                cached: false, context: "looking for the lock tables"
+            )
+            return found.first?.first?.integer == 2
         }
     }
 
