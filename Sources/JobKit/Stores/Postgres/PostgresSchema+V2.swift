@@ -136,8 +136,10 @@ extension PostgresSchema {
                     v_reason := 'lock_held';
                 END IF;
                 IF v_reason IS NOT NULL THEN
+                    -- A refusal has no previous holder: o_prev_acquired_us carries the server's time of
+                    -- the decision instead (callers waiting for the lock judge time on it).
                     RETURN QUERY SELECT false, r.token, r.owner, \(us("r.acquired_at")), \(us("r.expires_at")),
-                        \(us("r.alive_until")), \(us("r.last_tick")), NULL::text, NULL::bigint, NULL::bigint,
+                        \(us("r.alive_until")), \(us("r.last_tick")), NULL::text, NULL::bigint, \(us("v_now")),
                         NULL::bigint, NULL::bigint, v_reason, NULL::bigint;
                     RETURN;
                 END IF;
@@ -183,8 +185,10 @@ extension PostgresSchema {
                 END IF;
 
                 IF v_reason IN ('already_ran', 'lock_held') THEN
+                    -- A refusal has no previous holder: o_prev_acquired_us carries the server's time of
+                    -- the decision instead (callers waiting for the lock judge time on it).
                     RETURN QUERY SELECT false, r.token, r.owner, \(us("r.acquired_at")), \(us("r.expires_at")),
-                        \(us("r.alive_until")), \(us("r.last_tick")), NULL::text, NULL::bigint, NULL::bigint,
+                        \(us("r.alive_until")), \(us("r.last_tick")), NULL::text, NULL::bigint, \(us("v_now")),
                         NULL::bigint, NULL::bigint, v_reason, NULL::bigint;
                     RETURN;
                 END IF;
