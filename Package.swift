@@ -86,6 +86,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Every Swift sample of the README, the DocC articles and the DocC comments, extracted
+        // by scripts/extract-samples (scripts/test checks they are current): built with the
+        // package, so a sample that no longer compiles fails the build. Not a product.
+        .target(
+            name: "JobKitSamples",
+            dependencies: [
+                "JobKit",
+                "JobKitCLI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            // Samples show values to the reader (`let outcome = …`) that they never use.
+            swiftSettings: [.unsafeFlags(["-suppress-warnings"])]
+        ),
         .testTarget(
             name: "JobKitTests",
             dependencies: [

@@ -28,7 +28,8 @@ enum JobsFileChoice {
             ttl: definition.ttl, jitter: definition.jitter, grace: definition.grace, catchUp: definition.catchUp,
             job: try JobKitCLI.registry.makeJob(
                 type: definition.type, parameters: definition.parameters, jobName: definition.name
-            )
+            ),
+            jobType: definition.type
         )
     }
 }

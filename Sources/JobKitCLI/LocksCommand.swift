@@ -29,7 +29,7 @@ struct LocksListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try options.existingStore(config: config)
-        let locks = try store.locks()
+        let locks = try await store.locks()
         if json {
             print(LocksListing(store: store, locks: locks).json)
             return
@@ -83,11 +83,11 @@ struct LocksReleaseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try options.existingStore(config: config)
-        let locks = try store.locks()
+        let locks = try await store.locks()
         guard let lock = locks.first(where: { $0.lockID == lockID }) else {
             throw UnknownLockError(lockID: lockID, store: store.description, known: locks.map(\.lockID))
         }
-        if try store.forceRelease(lockID) {
+        if try await store.forceRelease(lockID) {
             print("Released \"\(lockID)\" (held by \(lock.owner), token \(lock.token)).")
         } else {
             print("\"\(lockID)\" is not held (released at \(LocksListCommand.heldUntil(lock))); nothing to release.")

@@ -16,7 +16,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try LockStoreURL.makeStore(options.storeURL(fromFile: options.database(ofJobsFile: config)))
-        try store.migrate()
-        print("Migrated \(store).")
+        try await store.migrate()
+        // django-db-mutex's table belongs to Django's migrations: it was only checked.
+        print(store is DjangoLockStore ? "Checked \(store): django-db-mutex's table is there." : "Migrated \(store).")
     }
 }

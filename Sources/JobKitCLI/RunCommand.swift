@@ -54,6 +54,7 @@ struct RunCommand: AsyncParsableCommand {
             file = try JobsFileChoice.load(path)
             jobs = try JobsFileChoice.scheduledJobs(file)
             var configured = try options.mutex(fromFile: file.database, logger: logger)
+            try configured.store.validateForScheduling()
             configured.heartbeat = HeartbeatPolicy(
                 interval: .milliseconds(Int64(heartbeatInterval * 1000)), window: .milliseconds(Int64(heartbeatWindow * 1000))
             )

@@ -21,12 +21,16 @@ struct ContendBenchmark: ParsableCommand {
     @Option(help: "The critical section, in milliseconds.")
     var holdMs: Double = 2
 
-    @Option(help: "How long a refused process waits before trying again, in microseconds.")
+    @Option(help: "How long a refused process waits before trying again, in microseconds (without --wait).")
     var retryDelayUs: Int = 200
+
+    @Option(help: "Wait for the lock with DBMutex's wait: (backoff on the store's clock) for up to this many seconds, instead of retrying by hand.")
+    var wait: Double?
 
     func validate() throws {
         guard processes >= 1 else { throw ValidationError("--processes must be at least 1") }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        if let wait, !(wait > 0) { throw ValidationError("--wait must be a positive number of seconds") }
     }
 
     func run() throws {
@@ -41,6 +45,8 @@ struct ContendBenchmark: ParsableCommand {
         let start = monotonicNanoseconds() + 1_500_000_000
         let end = start + Int64(seconds * 1e9)
 
+        let counter = options.isPostgres ? TransactionCounter(url: url) : nil
+        let transactionsBefore = try counter?.read()
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         var children: [pid_t] = []
         for index in 0..<processes {
@@ -48,6 +54,7 @@ struct ContendBenchmark: ParsableCommand {
                 executable, "contend-worker", "--database-url", url, "--lock", lockID,
                 "--start-ns", String(start), "--end-ns", String(end), "--hold-ms", String(holdMs),
                 "--retry-delay-us", String(retryDelayUs),
+            ] + (wait.map { ["--wait-s", String($0)] } ?? []) + [
                 "--marker", directory.appendingPathComponent("occupied").path,
                 "--output", directory.appendingPathComponent("worker-\(index).json").path,
             ]
@@ -60,14 +67,21 @@ struct ContendBenchmark: ParsableCommand {
         }
 
         var intervals: [(start: Int64, bodyEnd: Int64, end: Int64, worker: Int)] = []
+        // The workers have exited, so their counters have reached pg_stat_database.
+        var statementsPerSecond: Double?
+        if let counter, let transactionsBefore {
+            statementsPerSecond = Double(try counter.read() - transactionsBefore) / (Double(end - start) / 1e9)
+        }
         var refusals = 0
         var markerOverlaps = 0
+        var perProcess: [Int] = []
         for index in 0..<processes {
             let data = try Data(contentsOf: directory.appendingPathComponent("worker-\(index).json"))
             let result = try JSONDecoder().decode(ContendWorker.Result.self, from: data)
             refusals += result.refusals
             markerOverlaps += result.markerOverlaps
             intervals += result.held.map { ($0[0], $0[1], $0[2], index) }
+            perProcess.append(result.held.count)
         }
         intervals.sort { $0.start < $1.start }
         var heldNanoseconds: Int64 = 0
@@ -95,13 +109,19 @@ struct ContendBenchmark: ParsableCommand {
                 ("refusals", "refusals", refusals),
                 ("held_fraction", "share of time the lock was held", Double(heldNanoseconds) / Double(end - start)),
                 ("overlaps", "overlaps observed", markerOverlaps + intervalOverlaps),
+                ("wait_s", "wait for a busy lock (s)", wait),
+                ("per_process_min", "acquisitions by the least lucky process", perProcess.min() ?? 0),
+                ("per_process_max", "acquisitions by the luckiest process", perProcess.max() ?? 0),
+                ("statements_per_s", "statements/s on the database (tries, releases)", statementsPerSecond),
             ],
             notes: [
                 "Held time runs from the moment an acquire returns to the moment its release returns, "
                     + "on CLOCK_MONOTONIC shared by all processes; overlaps are counted twice over: by an "
                     + "O_EXCL marker file claimed inside each critical section, and by intersecting the "
-                    + "critical sections of different processes. A refused process retries after "
-                    + "\(retryDelayUs) µs.",
+                    + "critical sections of different processes. "
+                    + (wait.map { "Each process waits for the lock with withLock(wait: \($0) s): jittered exponential backoff "
+                        + "judged on the store's clock; a refusal is a wait that gave up." }
+                        ?? "A refused process retries after \(retryDelayUs) µs."),
             ]
         )
         report.printTable()

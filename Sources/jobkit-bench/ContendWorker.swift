@@ -24,6 +24,7 @@ struct ContendWorker: ParsableCommand {
     @Option var endNs: Int64
     @Option var holdMs: Double
     @Option var retryDelayUs: Int
+    @Option var waitS: Double?
     @Option var marker: String
     @Option var output: String
 
@@ -39,7 +40,7 @@ struct ContendWorker: ParsableCommand {
             var acquiredAt: Int64 = 0
             var bodyEnded: Int64 = 0
             do {
-                try mutex.withLock(lock) {
+                try mutex.withLock(lock, wait: waitS.map { .milliseconds(Int64($0 * 1000)) }) {
                     acquiredAt = monotonicNanoseconds()
                     let fd = open(marker, O_CREAT | O_EXCL | O_WRONLY, 0o600)
                     if fd < 0 { result.markerOverlaps += 1 } else { close(fd) }
@@ -50,7 +51,8 @@ struct ContendWorker: ParsableCommand {
                 result.held.append([acquiredAt, bodyEnded, monotonicNanoseconds()])
             } catch is DBMutexError {
                 result.refusals += 1
-                usleep(useconds_t(retryDelayUs))
+                // With --wait the mutex already waited (and gave up); without it, retry by hand.
+                if waitS == nil { usleep(useconds_t(retryDelayUs)) }
             }
         }
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: output))

@@ -66,7 +66,7 @@ struct FleetBenchmark: ParsableCommand {
             prefix: "bench-fleet-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))-", jobs: fleetJobs,
             heartbeatInterval: .seconds(1), heartbeatWindow: .seconds(3), shutdownGrace: .seconds(2)
         )
-        let counter = options.isPostgres ? TransactionCounter(url: url) : nil
+        let counter = try options.isPostgres ? TransactionCounter(url: options.libpqURL()) : nil
         let loadBefore = machineLoad()
         let transactionsBefore = try counter?.read()
         let options: [FleetProcessOptions] = skewMs == 0

@@ -27,6 +27,17 @@ struct BenchOptions: ParsableArguments {
     }
 
     var isPostgres: Bool {
-        (try? resolvedURL()).map { $0.hasPrefix("postgres://") || $0.hasPrefix("postgresql://") } ?? false
+        (try? libpqURL()) != nil
+    }
+
+    /// The URL as libpq takes it, for the raw baselines: a `postgres://` URL, or a
+    /// `django+postgres://` one without its prefix. Throws for other stores.
+    func libpqURL() throws -> String {
+        var url = try resolvedURL()
+        if url.hasPrefix("django+") { url.removeFirst("django+".count) }
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+            throw ValidationError("not a PostgreSQL URL")
+        }
+        return url
     }
 }

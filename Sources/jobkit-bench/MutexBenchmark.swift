@@ -39,8 +39,12 @@ struct MutexBenchmark: ParsableCommand {
         var jobRequest = request
         jobRequest.lockID = lockID + "-job"
         jobRequest.run = RunStart(job: jobRequest.lockID, jobType: "bench")
-        let raw = try options.isPostgres ? RawPostgres(url: url) : nil
+        let raw = try options.isPostgres ? RawPostgres(url: options.libpqURL()) : nil
         let key = String(Int64.random(in: 1...Int64(Int32.max)))
+        // On django-db-mutex's table, the postgres:// store on the same server is timed in the
+        // same rounds, so the two protocols are compared under the same load.
+        let postgres = store is DjangoLockStore ? try PostgresLockStore(url: options.libpqURL()) : nil
+        try postgres?.migrate()
 
         // Every figure is timed in each of several interleaved rounds and reported as its median
         // round, so a burst of load elsewhere on the machine hits all figures alike.
@@ -60,6 +64,12 @@ struct MutexBenchmark: ParsableCommand {
                 guard case .acquired(let lease) = try store.acquire(jobRequest) else { throw ValidationError("refused") }
                 _ = try store.release(lease, ending: RunEnd(outcome: .succeeded))
             }))
+            if let postgres {
+                measured.append(("postgres_store", try rate(count) {
+                    guard case .acquired(let lease) = try postgres.acquire(request) else { throw ValidationError("refused") }
+                    _ = try postgres.release(lease)
+                }))
+            }
             if let raw {
                 measured.append(("advisory", try rate(count) {
                     guard try raw.query("SELECT pg_try_advisory_lock($1::bigint)", [key]) == "t" else {
@@ -79,6 +89,7 @@ struct MutexBenchmark: ParsableCommand {
         let bare = median("store")!
         let ledger = median("ledger")!
         let advisory = median("advisory")
+        let postgresStore = median("postgres_store")
         let select1 = median("select1")
         let ratios = zip(figures["jobkit"] ?? [], figures["advisory"] ?? []).map { $0 / $1 }.sorted()
         var settings = "n/a"
@@ -97,6 +108,13 @@ struct MutexBenchmark: ParsableCommand {
                 ("store_pairs_per_s", "JobKit store acquire + release pairs/s (no heartbeat keeper)", bare),
                 ("ledger_pairs_per_s", "JobKit store acquire + release of a job's run (ledger row written) pairs/s", ledger),
                 ("ledger_ratio_vs_store", "ratio job run with ledger / bare store pair (medians)", ledger / bare),
+            ] + (postgresStore.map { postgresStore in
+                [
+                    ("postgres_store_pairs_per_s", "postgres:// store acquire + release pairs/s (same server, same rounds)",
+                     postgresStore),
+                    ("ratio_vs_postgres_store", "ratio store / postgres:// store (medians)", bare / postgresStore),
+                ]
+            } ?? []) + [
                 ("advisory_pairs_per_s", "raw pg_try_advisory_lock + pg_advisory_unlock pairs/s", advisory),
                 ("select1_per_s", "raw SELECT 1 round trips/s", select1),
                 ("ratio_vs_advisory", "ratio JobKit / advisory (medians)", advisory.map { jobkit / $0 }),
@@ -105,9 +123,14 @@ struct MutexBenchmark: ParsableCommand {
                 ("rounds", "interleaved rounds", rounds),
             ],
             notes: [
-                "A JobKit pair is a durable acquire (a write, committed) and a release (a write; "
-                    + "relaxed commit), each one round trip; an advisory pair is two reads that write nothing. "
-                    + "With fsync=on, the acquire also waits for the disk to flush.",
+                store is DjangoLockStore
+                    ? "On django-db-mutex's table a JobKit pair is django-db-mutex's protocol: a purge "
+                        + "(DELETE of rows past the TTL; commits nothing when none are) and an INSERT, then a "
+                        + "DELETE by id: three round trips, two durable commits. An advisory pair is two reads "
+                        + "that write nothing."
+                    : "A JobKit pair is a durable acquire (a write, committed) and a release (a write; "
+                        + "relaxed commit), each one round trip; an advisory pair is two reads that write nothing. "
+                        + "With fsync=on, the acquire also waits for the disk to flush.",
             ]
         )
         report.printTable()

@@ -10,13 +10,13 @@ struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobkit-probe",
         abstract: "Test helper: races on or holds a lock from its own process.",
-        subcommands: [Race.self, Hold.self, Acquire.self]
+        subcommands: [Race.self, Hold.self, Acquire.self, WithDBMutex.self]
     )
 }
 
 /// Options every probe command takes.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The store URL (postgres://…, sqlite:…, memory:).")
+    @Option(help: "The store URL (postgres://…, django+postgres://…, sqlite:…, memory:).")
     var databaseURL: String
 
     @Option(help: "The lock table.")

@@ -24,6 +24,12 @@ struct Race: ParsableCommand {
     @Option(help: "Wait until this file exists before starting (a start barrier).")
     var startFile: String?
 
+    @Option(help: "Instead of a number of attempts, go on until this file exists (and --min-acquisitions are reached).")
+    var stopFile: String?
+
+    @Option(help: "With --stop-file: the fewest acquisitions to make before stopping.")
+    var minAcquisitions: Int = 1
+
     func run() throws {
         let mutex = try store.mutex(ttl: .seconds(600))
         emit(["ready": true])
@@ -37,7 +43,13 @@ struct Race: ParsableCommand {
         var acquisitions: [[Int64]] = []   // [token, acquired at (monotonic ns)]
         var refusals = 0
         var overlaps = 0
-        for _ in 0..<attempts {
+        var attempt = 0
+        let stopDeadline = Date().addingTimeInterval(300)
+        while stopFile.map({ _ in Date() < stopDeadline }) ?? (attempt < attempts) {
+            attempt += 1
+            if let stopFile, acquisitions.count >= minAcquisitions, FileManager.default.fileExists(atPath: stopFile) {
+                break
+            }
             do {
                 try mutex.withLease(lock) { lease in
                     let acquiredAt = monotonicNanoseconds()

@@ -29,13 +29,16 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// Fields: `job`, `job_type`, `lock_id`, `token` (the fencing token), `owner`, `tick` (when
     /// the run is for a scheduled time), `ttl_s` (absent for a lock that never expires).
     public static let jobStarted = JobEvent(rawValue: "job.started")
-    /// A job's worker returned within its TTL. Level `info`.
+    /// A job's worker returned and its lease held to the end (never after a lost lease; a
+    /// release that failed afterwards adds ``lockReleaseFailed``). Level `info`.
     ///
-    /// Fields: those of ``jobStarted`` but `owner`, and `duration_ms`.
+    /// Fields: those of ``jobStarted`` but `owner`, and `duration_ms`. `job_type` is the type
+    /// name the jobs file uses (`shell`, `report`) for a scheduled job, with the Swift type as
+    /// `swift_type`; the job's ``NonOverlappingJob/instanceJobTypeName`` otherwise.
     public static let jobSucceeded = JobEvent(rawValue: "job.succeeded")
     /// A job's worker threw (or its command exited non-zero), the job lost its lock and was
-    /// cancelled, its lock could not be released, or it could not start (an invalid lock id
-    /// or TTL). Level `error`.
+    /// cancelled, or it could not start (an invalid lock id or TTL, or its task was cancelled
+    /// while it waited for its lock). Level `error`.
     ///
     /// Fields: `job`, `job_type`, `lock_id`, `tick`, and `error` (the error's description);
     /// once the lock was held also `token`, `ttl_s` and `duration_ms`. When the worker threw
@@ -49,13 +52,15 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// (its owner string), `holder_token`, `since`, `until` (absent when its lock never
     /// expires); for `already_ran`, `tick` and `last_tick`; for `still_running`, `tick`.
     public static let jobSkipped = JobEvent(rawValue: "job.skipped")
-    /// A job finished after its lock's TTL ran out; `overlapped` says whether another holder
-    /// took the lock meanwhile. The overlap alert. Level `error`.
+    /// A job finished without its lease holding to the end: its lock's TTL ran out, another
+    /// holder took it over, or an operator force-released it; `overlapped` says whether
+    /// another holder took the lock meanwhile. The overlap alert. Level `error`.
     ///
-    /// Fields: `job`, `job_type`, `lock_id`, `token`, `tick`, `overlapped` (boolean),
-    /// `ttl_s`, `expired_at`, `duration_ms`, and the newcomer when it is known: `holder`,
-    /// `holder_token`, `since`, `until`. Reported whether the worker returned or threw (then
-    /// ``jobFailed`` follows): an overlap is never hidden behind an error.
+    /// Fields: `job`, `job_type`, `lock_id`, `token`, `tick`, `overlapped` (boolean), `reason`
+    /// (`expired`, `taken_over` or `force_released`), `ttl_s`, `expired_at`, `duration_ms`,
+    /// `force_released_at` when known, and the newcomer: `holder`, `holder_token`,
+    /// `holder_released`, `since`, `until`. Reported whether the worker returned or threw
+    /// (then ``jobFailed`` follows): an overlap is never hidden behind an error.
     public static let jobOverran = JobEvent(rawValue: "job.overran")
     /// A line a job wrote (the built-in `shell` type logs the last lines of each stream of a
     /// run, before the run's outcome event). Level `info`.
@@ -91,11 +96,13 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// (`expired` or `owner_dead`); `job` and `job_type` when the new holder is a job.
     public static let lockRecovered = JobEvent(rawValue: "lock.recovered")
     /// A heartbeat found the lease taken over or force-released: the holder no longer holds
-    /// its lock. Level `error`.
+    /// its lock. Level `error`. The message names what happened: force-released by an operator
+    /// (when), or taken over by token N of owner O, still holding or since released.
     ///
-    /// Fields: `lock_id`, `token`, `owner`, `ttl_s`, and the new holder when it was taken
-    /// over (`holder`, `holder_token`, `since`, `until`); `job` and `job_type` when the holder
-    /// is a job.
+    /// Fields: `lock_id`, `token`, `owner`, `ttl_s`, `reason` (`force_released` or
+    /// `taken_over`), `force_released_at` when known, and the holder that took over
+    /// (`holder`, `holder_token`, `since`, `until`, `holder_released`); `job` and `job_type`
+    /// when the holder is a job.
     public static let lockLost = JobEvent(rawValue: "lock.lost")
     /// `withDBMutex` finished after the lock's TTL ran out but its body threw, so the caller
     /// sees the body's error; this event reports the timeout. Level `error`.
@@ -103,13 +110,20 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// Fields: `lock_id`, `token`, `overlapped`, `ttl_s`, `error`, and the newcomer when known
     /// (`holder`, `holder_token`, `since`, `until`). Job runs report `job.overran` instead.
     public static let lockOverran = JobEvent(rawValue: "lock.overran")
+    /// Releasing a lock failed (the store could not be reached). The lock frees when its
+    /// heartbeat window passes (its TTL without heartbeats); a job whose worker succeeded is
+    /// still `job.succeeded`. Level `warning`.
+    ///
+    /// Fields: `lock_id`, `token`, `owner`, `ttl_s`, `error`; `job` and `job_type` when the
+    /// holder is a job.
+    public static let lockReleaseFailed = JobEvent(rawValue: "lock.release_failed")
 
     // MARK: Store
 
     /// The lock store could not be reached; jobs do not run until it returns. Once per outage.
     /// Level `error`. Fields: `store`, `error`, and `job` when a job's fire found the outage.
     ///
-    /// A job run reports it through its caller: ``NonOverlappingJob/run(using:tick:ttl:lockID:jobName:)``
+    /// A job run reports it through its caller: ``NonOverlappingJob/run(using:tick:ttl:lockID:jobName:jobType:wait:)``
     /// returns ``JobOutcome/storeUnavailable(_:)`` without logging, because only the caller
     /// knows whether the outage is new.
     public static let storeUnavailable = JobEvent(rawValue: "store.unavailable")

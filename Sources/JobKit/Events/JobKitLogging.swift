@@ -7,8 +7,9 @@ import Logging
 /// made once at start-up.
 ///
 /// ```swift
+/// let format: LogFormat? = nil   // from a --log-format option, say
 /// LoggingSystem.bootstrap(
-///     JobKitLogging.factory(format: options.logFormat ?? .automatic, level: .info),
+///     JobKitLogging.factory(format: format ?? .automatic, level: .info),
 ///     metadataProvider: nil
 /// )
 /// ```

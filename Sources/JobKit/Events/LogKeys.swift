@@ -58,6 +58,16 @@ public enum LogKeys {
     /// The first of several missed ticks (RFC 3339).
     public static let firstTick = "jobkit.first_tick"
 
+    /// Whether the holder that took a lock over has released it since (bool): on `lock.lost`
+    /// and `job.overran`.
+    public static let holderReleased = "jobkit.holder_released"
+    /// When an operator force-released a lock while it was held (RFC 3339).
+    public static let forceReleasedAt = "jobkit.force_released_at"
+
+    /// The Swift type of a job from a jobs file, such as `MyApp.ReportJob`, next to `job_type`
+    /// (the type name the jobs file uses).
+    public static let swiftType = "jobkit.swift_type"
+
     /// How many jobs are running in this process (number).
     public static let running = "jobkit.running"
 
@@ -74,9 +84,9 @@ public enum LogKeys {
     /// Every key above, in the order log handlers print them: who and what first, then when,
     /// then why. A new key goes here too, or handlers print it after the known ones.
     public static let printOrder: [String] = [
-        job, jobType, lockID, token, owner, holder, holderToken, since, until,
+        job, jobType, swiftType, lockID, token, owner, holder, holderToken, holderReleased, since, until,
         tick, firstTick, lastTick, missed, durationMS, ttlSeconds,
-        reason, error, overlapped, previousOwner, previousToken, expiredAt, store, jobs, running,
+        reason, error, overlapped, previousOwner, previousToken, expiredAt, forceReleasedAt, store, jobs, running,
         stream, droppedLines, line, address,
     ]
 }

@@ -20,7 +20,8 @@ import Darwin
 ///
 /// ```swift
 /// // In tests: collect lines in memory.
-/// let output = LogOutput { line in lines.append(line) }
+/// let lines = Mutex<[String]>([])
+/// let output = LogOutput { line in lines.withLock { $0.append(line) } }
 /// ```
 public struct LogOutput: Sendable {
     /// The process's standard output (file descriptor 1): the default for every handler.

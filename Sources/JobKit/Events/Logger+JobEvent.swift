@@ -32,6 +32,35 @@ extension Logger.MetadataValue {
 }
 
 extension Logger.Metadata {
+    /// The fields of a timeout: `overlapped`, `reason` (`expired`, `taken_over` or
+    /// `force_released`), `ttl_s`, `expired_at`, and how the lease was lost (``lossFields(_:)``).
+    static func timeoutFields(_ timeout: DBMutexTimeoutError) -> Logger.Metadata {
+        var fields: Logger.Metadata = [
+            LogKeys.overlapped: .bool(timeout.overlapped),
+            LogKeys.reason: .string(timeout.reason),
+        ]
+        if let ttl = timeout.ttl { fields[LogKeys.ttlSeconds] = .seconds(ttl) }
+        if let expiredAt = timeout.expiredAt { fields[LogKeys.expiredAt] = .date(expiredAt) }
+        if let loss = timeout.loss {
+            fields.merge(lossFields(loss)) { _, new in new }
+        } else if let holder = timeout.newHolder {
+            fields.merge(holderFields(holder)) { _, new in new }
+        }
+        return fields
+    }
+
+    /// The fields that say how a lease was lost: `reason` (`force_released` or `taken_over`),
+    /// `force_released_at`, or the holder that took over and `holder_released`.
+    static func lossFields(_ loss: LeaseLoss) -> Logger.Metadata {
+        var fields: Logger.Metadata = [LogKeys.reason: .string(loss.reason)]
+        if let at = loss.forceReleasedAt { fields[LogKeys.forceReleasedAt] = .date(at) }
+        if let holder = loss.newHolder {
+            fields.merge(holderFields(holder)) { _, new in new }
+            fields[LogKeys.holderReleased] = .bool(loss.newHolderReleased)
+        }
+        return fields
+    }
+
     /// The fields that describe a lock holder: `holder`, `holder_token`, `since`, `until`.
     static func holderFields(_ holder: LockHolder) -> Logger.Metadata {
         var fields: Logger.Metadata = [

@@ -1,6 +1,6 @@
 /// How one run of a ``NonOverlappingJob`` ended.
 ///
-/// ``NonOverlappingJob/run(using:tick:ttl:lockID:jobName:)`` returns an outcome instead of
+/// ``NonOverlappingJob/run(using:tick:ttl:lockID:jobName:jobType:wait:)`` returns an outcome instead of
 /// throwing, and has already reported it as an event (``event``), except
 /// ``storeUnavailable(_:)``, which the caller reports (see there).
 ///
@@ -39,7 +39,7 @@ public enum JobOutcome: Sendable, CustomStringConvertible {
     /// The lock store could not be reached to acquire the lock, so the worker did not run
     /// (fail closed). This is not a skip: nobody may have run the job.
     ///
-    /// ``NonOverlappingJob/run(using:tick:ttl:lockID:jobName:)`` does not report this
+    /// ``NonOverlappingJob/run(using:tick:ttl:lockID:jobName:jobType:wait:)`` does not report this
     /// outcome: the caller reports `store.unavailable`, because only it knows whether this is
     /// a new outage or the same one (the scheduler reports it once per outage).
     case storeUnavailable(any Error)

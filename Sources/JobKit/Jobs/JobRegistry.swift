@@ -8,6 +8,7 @@ import Foundation
 /// try registry.register(ReportJob.self, as: "report")
 /// try registry.register(CleanupJob.self, as: "cleanup")
 ///
+/// let json = Data(#"{"recipients": ["ops@example.com"]}"#.utf8)
 /// let job = try registry.makeJob(type: "report", parameters: json, jobName: "nightly")
 /// let outcome = await job.run(using: mutex, lockID: "nightly", jobName: "nightly")
 /// ```
@@ -15,6 +16,10 @@ import Foundation
 /// Parameters are JSON, decoded with `JSONDecoder`'s default strategies. A job without
 /// parameters decodes from `{}`, so a type whose properties all have defaults (or that has
 /// none) needs none in the jobs file.
+///
+/// Parameters are strict: a key the type never reads (`"dryrun"` for a `dryRun` property) is
+/// an error with a did-you-mean, so a typo cannot silently leave a job in its default mode.
+/// A type that takes free-form parameters opts out with `allowingUnknownParameters: true`.
 public struct JobRegistry: Sendable {
     private struct Entry: Sendable {
         var type: any (NonOverlappingJob & Decodable).Type
@@ -36,7 +41,11 @@ public struct JobRegistry: Sendable {
     ///   - name: the name jobs files use for it, such as `"report"`.
     /// - Throws: ``JobRegistryError`` when `name` is empty or another type is registered
     ///   under it already; the error names both types.
-    public mutating func register<J: NonOverlappingJob & Decodable>(_ type: J.Type, as name: String) throws {
+    ///   - allowingUnknownParameters: whether keys the type does not read are accepted; `false`
+    ///     (strict) unless the type takes free-form parameters.
+    public mutating func register<J: NonOverlappingJob & Decodable>(
+        _ type: J.Type, as name: String, allowingUnknownParameters: Bool = false
+    ) throws {
         guard !name.isEmpty else { throw JobRegistryError.emptyName(type: J.jobTypeName) }
         if let existing = entries[name] {
             if existing.type == type { return }
@@ -45,7 +54,7 @@ public struct JobRegistry: Sendable {
             )
         }
         entries[name] = Entry(type: type) { data in
-            try JSONDecoder().decode(J.self, from: data)
+            try StrictParameters.decode(J.self, from: data, strict: !allowingUnknownParameters)
         }
     }
 
@@ -68,6 +77,10 @@ public struct JobRegistry: Sendable {
             return try entry.decode(data)
         } catch let error as DecodingError {
             throw JobRegistryError.invalidParameters(jobName: jobName, type: type, error, in: data)
+        } catch let unknown as StrictParameters.UnknownKey {
+            throw JobRegistryError.invalidParameters(
+                jobName: jobName, type: type, path: unknown.path, problem: unknown.problem(type: type)
+            )
         } catch {
             throw JobRegistryError.invalidParameters(jobName: jobName, type: type, problem: "\(error)")
         }

@@ -3,22 +3,21 @@ import Logging
 
 /// Writes the events of one job run, with the fields the README promises for each.
 ///
-/// Its logger carries `job` and `job_type` as metadata; every event adds `lock_id`, and
+/// Its logger carries `job` and `job_type` (and `swift_type` for jobs from a jobs file) as metadata; every event adds `lock_id`, and
 /// `token`, `tick` and `ttl_s` when known.
 struct JobReporter: Sendable {
     let logger: Logger
-    let metrics: JobKitMetrics
     let jobName: String
     let lockID: String
     let tick: Date?
 
-    /// `logger` with `job` and `job_type` attached.
-    init(logger: Logger, metrics: JobKitMetrics, jobName: String, jobTypeName: String, lockID: String, tick: Date?) {
+    /// `logger` with `job` and `job_type` attached, and `swift_type` when given.
+    init(logger: Logger, jobName: String, jobTypeName: String, swiftTypeName: String? = nil, lockID: String, tick: Date?) {
         var logger = logger
         logger[metadataKey: LogKeys.job] = .string(jobName)
         logger[metadataKey: LogKeys.jobType] = .string(jobTypeName)
+        if let swiftTypeName { logger[metadataKey: LogKeys.swiftType] = .string(swiftTypeName) }
         self.logger = logger
-        self.metrics = metrics
         self.jobName = jobName
         self.lockID = lockID
         self.tick = tick
@@ -55,37 +54,20 @@ struct JobReporter: Sendable {
     func skipped(_ reason: JobOutcome.SkipReason) {
         var fields = baseFields()
         fields[LogKeys.reason] = .string(reason.name)
-        switch reason {
-        case .lockHeld(let holder):
-            fields.merge(.holderFields(holder)) { _, holder in holder }
-        case .alreadyRan(let tick, let lastTick):
+        if let holder = reason.holder { fields.merge(.holderFields(holder)) { _, holder in holder } }
+        if let (tick, lastTick) = reason.alreadyRan {
             fields[LogKeys.tick] = .date(tick)
             fields[LogKeys.lastTick] = .date(lastTick)
         }
+        if let tick = reason.stillRunningTick { fields[LogKeys.tick] = .date(tick) }
         logger.jobEvent(.jobSkipped, level: .info, "Job \"\(jobName)\" skipped: \(reason)", fields)
     }
 
-    /// `leaseLost`: a `lock.lost` was reported for this run already, and counted as its overlap.
-    func overran(_ timeout: DBMutexTimeoutError, lease: Lease, after duration: Duration, leaseLost: Bool) {
-        if timeout.overlapped, !leaseLost { metrics.overlapped(job: jobName) }
+    func overran(_ timeout: DBMutexTimeoutError, lease: Lease, after duration: Duration) {
         var fields = fields(lease)
-        fields[LogKeys.overlapped] = .bool(timeout.overlapped)
         fields[LogKeys.durationMS] = .number(duration.jobKitMilliseconds)
-        if let ttl = timeout.ttl { fields[LogKeys.ttlSeconds] = .seconds(ttl) }
-        if let expiredAt = timeout.expiredAt { fields[LogKeys.expiredAt] = .date(expiredAt) }
-        if let holder = timeout.newHolder { fields.merge(.holderFields(holder)) { _, holder in holder } }
+        fields.merge(.timeoutFields(timeout)) { _, new in new }
         logger.jobEvent(.jobOverran, level: .error, "Job \"\(jobName)\" overran: \(timeout)", fields)
-    }
-
-    /// Releasing failed after the worker threw: the worker's error is the outcome, so the
-    /// release failure is only logged.
-    func releaseFailed(_ error: any Error, lease: Lease) {
-        var fields = fields(lease)
-        fields[LogKeys.error] = .string("\(error)")
-        logger.warning(
-            "Releasing lock \"\(lockID)\" failed after job \"\(jobName)\" threw; the lock frees when its heartbeat window or TTL passes.",
-            metadata: fields
-        )
     }
 
     private func baseFields() -> Logger.Metadata {

@@ -6,8 +6,7 @@ import Synchronization
 /// `whenLost` callback, which runs on the keeper's queue.
 final class JobSignals: Sendable {
     private struct State {
-        var leaseLost = false
-        var newHolder: LockHolder?
+        var loss: LeaseLoss?
         var cancelled = false
         /// Set when the worker's task must be cancelled; wakes ``cancellationRequested()``.
         var cancelRequested = false
@@ -18,16 +17,15 @@ final class JobSignals: Sendable {
 
     init() {}
 
-    var isLeaseLost: Bool { state.withLock { $0.leaseLost } }
+    var isLeaseLost: Bool { state.withLock { $0.loss != nil } }
     var isCancelled: Bool { state.withLock { $0.cancelled } }
-    var newHolder: LockHolder? { state.withLock { $0.newHolder } }
+    var loss: LeaseLoss? { state.withLock { $0.loss } }
 
     /// The heartbeat found the lease gone. When `cancel` is set, the run is marked cancelled
     /// and ``cancellationRequested()`` returns, in that order.
-    func leaseLost(to holder: LockHolder?, cancel: Bool) {
+    func leaseLost(_ loss: LeaseLoss, cancel: Bool) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.leaseLost = true
-            state.newHolder = holder
+            state.loss = loss
             guard cancel else { return nil }
             state.cancelled = true
             state.cancelRequested = true

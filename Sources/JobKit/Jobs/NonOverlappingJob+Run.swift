@@ -10,7 +10,12 @@ extension NonOverlappingJob {
     ///   `job.overran` when the worker is done;
     /// - `job.skipped` when the lock is held elsewhere or the tick already ran;
     /// - `job.failed` alone when the job cannot start (an invalid lock id or TTL);
-    /// - `job.overran` *and* `job.failed` when the worker threw after the TTL ran out;
+    /// - `job.overran` instead of `job.succeeded` when the lease did not hold to the end (the
+    ///   TTL ran out, or the lock was taken over or force-released: never `job.succeeded`);
+    /// - `job.overran` *and* `job.failed` when the worker threw after the TTL ran out or the
+    ///   lease was lost;
+    /// - `lock.release_failed` (a warning) when the lock could not be released; a worker that
+    ///   succeeded is still `job.succeeded`, and the lock frees when its heartbeat window passes;
     /// - nothing when the store cannot be reached (``JobOutcome/storeUnavailable(_:)``: the
     ///   caller reports `store.unavailable`).
     ///
@@ -30,30 +35,42 @@ extension NonOverlappingJob {
     ///   - tick: the scheduled time this run is for, if any: a tick not newer than the last one
     ///     claimed for the lock is skipped as already ran.
     ///   - ttl: this run's TTL; by default the mutex's.
-    ///   - lockID: the lock to take; by default ``jobTypeName``. A scheduler running several
-    ///     jobs of one type passes each job's own id.
+    ///   - lockID: the lock to take; by default ``instanceJobTypeName`` (the job type name of
+    ///     the instance's dynamic type, so each subclass of a job class takes its own lock). A
+    ///     scheduler running several jobs of one type passes each job's own id.
     ///   - jobName: the job's name in events and in ``JobContext/jobName``; by default
-    ///     ``jobTypeName``.
+    ///     ``instanceJobTypeName``.
+    ///   - jobType: the `job_type` of its events; by default ``instanceJobTypeName``. A
+    ///     scheduler passes the type name the jobs file uses (`shell`, `report`), and the
+    ///     events then carry the Swift type too, as `swift_type`.
+    ///   - wait: how long to wait for a busy lock before skipping, retrying with jittered
+    ///     exponential backoff judged on the store's clock; `nil` (the default) skips at once.
     /// - Returns: how the run ended; it has been reported already, except
     ///   ``JobOutcome/storeUnavailable(_:)``.
     ///
     /// The run leaves a row in the store's run ledger (``LockStore/runs(of:limit:)``), opened
     /// in the acquire's round trip and ended in the release's.
     public func run(
-        using mutex: DBMutex, tick: Date? = nil, ttl: LockTTL? = nil, lockID: String? = nil, jobName: String? = nil
+        using mutex: DBMutex, tick: Date? = nil, ttl: LockTTL? = nil, lockID: String? = nil, jobName: String? = nil,
+        jobType: String? = nil, wait: Duration? = nil
     ) async -> JobOutcome {
-        await run(using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, whenAcquired: { _ in })
+        await run(
+            using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, jobType: jobType, wait: wait,
+            whenAcquired: { _ in }
+        )
     }
 
-    /// ``run(using:tick:ttl:lockID:jobName:)``, calling `whenAcquired` with the lease once the
-    /// lock is held (before `job.started`): the scheduler reads the ticks nobody ran from it.
+    /// ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``, calling `whenAcquired` with the
+    /// lease once the lock is held (before `job.started`): the scheduler reads the ticks nobody
+    /// ran from it.
     func run(
-        using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String?,
-        whenAcquired: @escaping @Sendable (Lease) -> Void
+        using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String?, jobType: String?,
+        wait: Duration?, whenAcquired: @escaping @Sendable (Lease) -> Void
     ) async -> JobOutcome {
-        let jobName = jobName ?? Self.jobTypeName
+        let jobName = jobName ?? instanceJobTypeName
         let outcome = await reportedRun(
-            using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, whenAcquired: whenAcquired
+            using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, jobType: jobType, wait: wait,
+            whenAcquired: whenAcquired
         )
         mutex.metrics.ended(outcome, job: jobName)
         return outcome
@@ -62,14 +79,15 @@ extension NonOverlappingJob {
     /// The run, with its events (and the metrics that have no outcome yet: running workers,
     /// lateness, duration, overlaps).
     private func reportedRun(
-        using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String,
-        whenAcquired: @escaping @Sendable (Lease) -> Void
+        using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String, jobType: String?,
+        wait: Duration?, whenAcquired: @escaping @Sendable (Lease) -> Void
     ) async -> JobOutcome {
-        let typeName = Self.jobTypeName
+        let typeName = instanceJobTypeName
         let lockID = lockID ?? typeName
         let metrics = mutex.metrics
         let reporter = JobReporter(
-            logger: mutex.logger, metrics: metrics, jobName: jobName, jobTypeName: typeName, lockID: lockID, tick: tick
+            logger: mutex.logger, jobName: jobName, jobTypeName: jobType ?? typeName,
+            swiftTypeName: jobType.map { _ in typeName }, lockID: lockID, tick: tick
         )
         var jobMutex = mutex
         jobMutex.logger = reporter.logger
@@ -80,17 +98,17 @@ extension NonOverlappingJob {
         var duration = Duration.zero
         do {
             run = try await jobMutex.run(
-                lockID, ttl: ttl, tick: tick,
-                job: RunStart(job: jobName, jobType: typeName),
+                lockID, ttl: ttl, tick: tick, wait: wait,
+                job: RunStart(job: jobName, jobType: jobType ?? typeName),
                 ending: { result, lost in Self.runEnd(result, lost: lost, cancels: cancels, signals: signals) },
                 whenAcquired: { lease in
                     whenAcquired(lease)
                     reporter.started(lease)
                 },
                 whenExpired: {},
-                whenLost: { holder in
-                    metrics.overlapped(job: jobName)
-                    signals.leaseLost(to: holder, cancel: cancels)
+                whenLost: { loss in
+                    metrics.overlapped(job: jobName)   // lock.lost: counted once, here
+                    signals.leaseLost(loss, cancel: cancels)
                 }
             ) { lease in
                 let context = JobContext(
@@ -105,47 +123,48 @@ extension NonOverlappingJob {
                 try result.get()
             }
         } catch let refusal as DBMutexError {
-            let reason: JobOutcome.SkipReason = switch refusal.reason {
-            case .held(let holder): .lockHeld(holder)
-            case .alreadyRan(let tick, let lastTick): .alreadyRan(tick: tick, lastTick: lastTick)
+            let reason: JobOutcome.SkipReason
+            if let (tick, lastTick) = refusal.reason.alreadyRan {
+                reason = .alreadyRan(tick: tick, lastTick: lastTick)
+            } else if let holder = refusal.holder {
+                reason = .lockHeld(holder)
+            } else {
+                reporter.failed(refusal, lease: nil, after: nil)
+                return .failed(refusal)
             }
             reporter.skipped(reason)
             return .skipped(reason)
-        } catch let error where error is InvalidLockIDError || error is LockTTLError {
+        } catch let error where error is InvalidLockIDError || error is LockTTLError || error is CancellationError {
+            // CancellationError: the caller's task was cancelled while the job waited for its lock.
             reporter.failed(error, lease: nil, after: nil)
             return .failed(error)
         } catch {
             return .storeUnavailable(error)
         }
 
+        // A lost lease or a TTL that ran out is an overrun, never a success; a release that
+        // failed after the work succeeded is a success plus `lock.release_failed` (reported by
+        // `settle`): the lock frees when its heartbeat window passes.
+        let timeout = jobMutex.settle(run)
         switch run.body {
         case .success:
-            do {
-                try jobMutex.answer(run)
-                reporter.succeeded(run.lease, after: duration)
-                return .succeeded
-            } catch let timeout as DBMutexTimeoutError {
-                reporter.overran(timeout, lease: run.lease, after: duration, leaseLost: signals.isLeaseLost)
+            if let timeout {
+                if timeout.overlapped, signals.loss == nil { metrics.overlapped(job: jobName) }
+                reporter.overran(timeout, lease: run.lease, after: duration)
                 return .overran(timeout)
-            } catch {
-                let failure = JobRunError.releaseFailed(jobName: jobName, lease: run.lease, error: error)
-                reporter.failed(failure, lease: run.lease, after: duration)
-                return .failed(failure)
             }
+            reporter.succeeded(run.lease, after: duration)
+            return .succeeded
         case .failure(let workerError):
             var error = workerError
-            if cancels, workerError is CancellationError, signals.isLeaseLost {
-                error = JobRunError.leaseLost(jobName: jobName, lease: run.lease, newHolder: signals.newHolder)
+            if cancels, workerError is CancellationError, let loss = signals.loss {
+                error = JobRunError.leaseLost(jobName: jobName, lease: run.lease, loss: loss)
             } else if workerError is CancellationError, signals.isCancelled {
                 error = JobRunError.cancelled(jobName: jobName, lease: run.lease)
             }
-            switch run.release {
-            case .success(let released):
-                if let timeout = jobMutex.timeoutError(for: run.lease, released) {
-                    reporter.overran(timeout, lease: run.lease, after: duration, leaseLost: signals.isLeaseLost)
-                }
-            case .failure(let releaseError):
-                reporter.releaseFailed(releaseError, lease: run.lease)
+            if let timeout {
+                if timeout.overlapped, signals.loss == nil { metrics.overlapped(job: jobName) }
+                reporter.overran(timeout, lease: run.lease, after: duration)
             }
             reporter.failed(error, lease: run.lease, after: duration)
             return .failed(error)
@@ -167,6 +186,27 @@ extension NonOverlappingJob {
             }
             return RunEnd(outcome: .failed, error: "\(error)")
         }
+    }
+
+    /// Runs the job once under the process-wide mutex, ``DBMutex/shared()`` (the one
+    /// `withDBMutex` uses): like ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``.
+    ///
+    /// ```swift
+    /// let outcome = await ReportJob(recipients: ["ops@example.com"]).run()
+    /// ```
+    ///
+    /// - Returns: how the run ended; ``JobOutcome/storeUnavailable(_:)`` (not reported) when
+    ///   the shared mutex's store cannot be opened.
+    public func run(
+        tick: Date? = nil, ttl: LockTTL? = nil, lockID: String? = nil, jobName: String? = nil, wait: Duration? = nil
+    ) async -> JobOutcome {
+        let mutex: DBMutex
+        do {
+            mutex = try await DBMutex.sharedOffPool()
+        } catch {
+            return .storeUnavailable(error)
+        }
+        return await run(using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, wait: wait)
     }
 
     /// Runs the worker in a child task, cancelled when `signals` asks (the lease was lost and

@@ -2,7 +2,7 @@ import Foundation
 
 /// A unit of background work that never runs twice at once across a fleet.
 ///
-/// Write the work in ``runWorker(context:)``; run it with ``run(using:tick:ttl:lockID:jobName:)``,
+/// Write the work in ``runWorker(context:)``; run it with ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``,
 /// which takes the job's lock through a ``DBMutex``, runs the worker while holding it, reports
 /// what happened as structured events (`job.started`, `job.succeeded`, …) and returns a
 /// ``JobOutcome`` instead of throwing for the expected cases (another machine holds the lock,
@@ -35,7 +35,7 @@ import Foundation
 /// lock id: while old and new builds run side by side they do not exclude each other. Give a
 /// job a fixed ``jobTypeName`` (or pass `lockID:`) when its lock id must survive refactoring.
 public protocol NonOverlappingJob: Sendable {
-    /// The name of this job type; the default lock id of ``run(using:tick:ttl:lockID:jobName:)``.
+    /// The name of this job type; the default lock id of ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``.
     ///
     /// By default the type's fully qualified name, such as `MyApp.ReportJob`; see
     /// "Type names and lock ids" above.
@@ -65,6 +65,27 @@ extension NonOverlappingJob {
     /// The type's fully qualified name, such as `MyApp.ReportJob`, without the per-process
     /// parts the runtime adds for `private` and local types.
     public static var jobTypeName: String { JobTypeName.of(Self.self) }
+
+    /// The default job type name of `type`: its fully qualified name, without the per-process
+    /// parts the runtime adds for `private` and local types. For a base class whose subclasses
+    /// may override ``jobTypeName``: `class var jobTypeName: String { defaultJobTypeName(of: self) }`.
+    public static func defaultJobTypeName(of type: Any.Type) -> String { JobTypeName.of(type) }
+
+    /// The job type name of this instance: ``jobTypeName`` of its **dynamic** type.
+    ///
+    /// For a class hierarchy held as its base class (`let job: BaseJob = SyncCustomers()`,
+    /// `[BaseJob]`, `any NonOverlappingJob`), this names the subclass: a subclass's
+    /// `override class var jobTypeName` is honoured, and without overrides each subclass
+    /// gets its own default name, so each takes its own lock. The default lock id and job
+    /// name of ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``, and what the registry
+    /// reports.
+    public var instanceJobTypeName: String {
+        let declared = type(of: self).jobTypeName
+        // The default implementation names the static type it was called through (the base
+        // class); when that is what came back, name the dynamic type instead.
+        if declared == JobTypeName.of(Self.self) { return JobTypeName.of(type(of: self)) }
+        return declared
+    }
 
     /// `false`: a job keeps running when it loses its lock, unless it opts in.
     public var cancelsOnLeaseLoss: Bool { false }

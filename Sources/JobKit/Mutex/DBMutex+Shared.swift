@@ -23,4 +23,11 @@ extension DBMutex {
             return mutex
         }
     }
+
+    /// ``shared()`` from `async` code: opening the default store (a file, a connection
+    /// string) happens on a Dispatch thread, off the cooperative pool.
+    static func sharedOffPool() async throws -> DBMutex {
+        if let current = bootstrapped.withLock({ $0 }) { return current }
+        return try await BlockingQueue.run { try shared() }
+    }
 }

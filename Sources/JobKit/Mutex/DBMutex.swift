@@ -70,7 +70,7 @@ public struct DBMutex: Sendable {
         _ request: LockRequest,
         whenAcquired: @Sendable (Lease) -> Void = { _ in },
         whenExpired: @escaping @Sendable () -> Void = {},
-        whenLost: @escaping @Sendable (LockHolder?) -> Void = { _ in }
+        whenLost: @escaping @Sendable (LeaseLoss) -> Void = { _ in }
     ) throws -> LeaseKeeper {
         switch try store.acquire(request) {
         case .refused(let error):
@@ -93,28 +93,36 @@ public struct DBMutex: Sendable {
         var lease: Lease
         var body: Result<R, any Error>
         var release: Result<ReleaseResult, any Error>
-        var lost: Bool
+        /// How a heartbeat found the lease gone while the body ran, if one did.
+        var loss: LeaseLoss?
     }
 
     /// Turns a finished run into the caller's answer: the body's error first, then the
-    /// timeout, then a failed release. A timeout hidden behind a body error is logged.
+    /// timeout (the TTL ran out, or the lease was lost). A timeout hidden behind a body error
+    /// is logged as `lock.overran`; a failed release is logged as `lock.release_failed` and
+    /// does not hide the body's value (the lock frees when its heartbeat window or TTL passes).
     func answer<R>(_ run: Run<R>) throws -> R {
-        let timeout: DBMutexTimeoutError?
-        switch run.release {
-        case .success(let outcome):
-            timeout = timeoutError(for: run.lease, outcome)
-        case .failure(let error):
-            if case .failure(let bodyError) = run.body { logReleaseFailure(error, after: bodyError, lease: run.lease) }
-            timeout = nil
-        }
+        let timeout = settle(run)
         switch run.body {
         case .failure(let bodyError):
             if let timeout { reportHiddenTimeout(timeout, behind: bodyError) }
             throw bodyError
         case .success(let value):
             if let timeout { throw timeout }
-            if case .failure(let releaseError) = run.release { throw releaseError }
             return value
+        }
+    }
+
+    /// The timeout a finished run came to, if any: from the release's answer, or from a loss a
+    /// heartbeat saw when the release could not tell. Reports a failed release as
+    /// `lock.release_failed`.
+    func settle<R>(_ run: Run<R>) -> DBMutexTimeoutError? {
+        switch run.release {
+        case .success(let outcome):
+            return timeoutError(for: run.lease, outcome) ?? run.loss.flatMap { timeoutError(for: run.lease, .lost($0)) }
+        case .failure(let error):
+            reportReleaseFailure(error, lease: run.lease)
+            return run.loss.flatMap { timeoutError(for: run.lease, .lost($0)) }
         }
     }
 
@@ -128,13 +136,13 @@ public struct DBMutex: Sendable {
                 overlapped: false, newHolder: nil
             )
         case .lost(let loss):
-            // Report an expiry only when the takeover is known to have come after it. A takeover
-            // before the TTL ran out (missed heartbeats) or a force-release has no expiry to report.
-            let holder = loss.newHolder
-            let expired = holder.flatMap { holder in lease.expiresAt.flatMap { holder.since >= $0 ? $0 : nil } }
+            // Report an expiry only when the loss is known to have come after it. A takeover
+            // before the TTL ran out (missed heartbeats) has no expiry to report.
+            let lostAt = loss.newHolder?.since ?? loss.forceReleasedAt
+            let expired = lostAt.flatMap { lostAt in lease.expiresAt.flatMap { lostAt >= $0 ? $0 : nil } }
             return DBMutexTimeoutError(
                 lockID: lease.lockID, token: lease.token, expiredAt: expired,
-                ttl: lease.ttl, overlapped: loss.isTakeover, newHolder: holder
+                ttl: lease.ttl, overlapped: loss.mayHaveOverlapped, newHolder: loss.newHolder, loss: loss
             )
         }
     }
@@ -158,21 +166,24 @@ public struct DBMutex: Sendable {
         var fields: Logger.Metadata = [
             LogKeys.lockID: .string(timeout.lockID),
             LogKeys.token: .number(timeout.token),
-            LogKeys.overlapped: .bool(timeout.overlapped),
             LogKeys.error: .string("\(bodyError)"),
         ]
-        if let ttl = timeout.ttl { fields[LogKeys.ttlSeconds] = .seconds(ttl) }
-        if let holder = timeout.newHolder { fields.merge(.holderFields(holder)) { _, new in new } }
+        fields.merge(.timeoutFields(timeout)) { _, new in new }
         logger.jobEvent(.lockOverran, level: .error, "\(timeout.description) The critical code also threw, and its error is what the caller sees.", fields)
     }
 
-    private func logReleaseFailure(_ error: any Error, after bodyError: any Error, lease: Lease) {
-        logger.error(
-            "Releasing lock \"\(lease.lockID)\" failed after its critical code threw; the lock frees when its heartbeat window or TTL passes.",
-            metadata: [
-                LogKeys.lockID: .string(lease.lockID), LogKeys.token: .number(lease.token),
-                LogKeys.error: .string("\(error)"),
-            ]
+    private func reportReleaseFailure(_ error: any Error, lease: Lease) {
+        var fields: Logger.Metadata = [
+            LogKeys.lockID: .string(lease.lockID), LogKeys.token: .number(lease.token),
+            LogKeys.owner: .string(lease.owner), LogKeys.error: .string("\(error)"),
+        ]
+        if let ttl = lease.ttl { fields[LogKeys.ttlSeconds] = .seconds(ttl) }
+        let frees = heartbeat.map { "when its heartbeat window of \($0.window.jobKitSeconds) s passes" }
+            ?? "when its TTL passes"
+        logger.jobEvent(
+            .lockReleaseFailed, level: .warning,
+            "Releasing lock \"\(lease.lockID)\" (token \(lease.token)) failed: \(error) The lock frees \(frees).",
+            fields
         )
     }
 }

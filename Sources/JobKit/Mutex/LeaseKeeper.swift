@@ -13,7 +13,7 @@ final class LeaseKeeper: Sendable {
     private struct State {
         var stopped = false
         var expiredReported = false
-        var lost = false
+        var loss: LeaseLoss?
         /// Set while a beat talks to the store; `stop()` waits for it to clear.
         var beating = false
         var beatFinished: DispatchSemaphore?
@@ -26,7 +26,7 @@ final class LeaseKeeper: Sendable {
     private let policy: HeartbeatPolicy?
     private let logger: Logger
     private let whenExpired: @Sendable () -> Void
-    private let whenLost: @Sendable (LockHolder?) -> Void
+    private let whenLost: @Sendable (LeaseLoss) -> Void
     /// Dispatch sources are thread-safe objects that Swift does not mark `Sendable`.
     private struct Timers: @unchecked Sendable { var all: [any DispatchSourceTimer] = [] }
     private let timers = Mutex(Timers())
@@ -34,7 +34,7 @@ final class LeaseKeeper: Sendable {
 
     init(
         lease: Lease, store: any LockStore, policy: HeartbeatPolicy?, logger: Logger,
-        whenExpired: @escaping @Sendable () -> Void, whenLost: @escaping @Sendable (LockHolder?) -> Void
+        whenExpired: @escaping @Sendable () -> Void, whenLost: @escaping @Sendable (LeaseLoss) -> Void
     ) {
         self.lease = lease
         self.store = store
@@ -44,8 +44,8 @@ final class LeaseKeeper: Sendable {
         self.whenLost = whenLost
     }
 
-    /// Whether a beat found the lease gone.
-    var isLost: Bool { state.withLock { $0.lost } }
+    /// How a beat found the lease gone, if one did.
+    var loss: LeaseLoss? { state.withLock { $0.loss } }
 
     /// Starts the timers. `ttl` is the lease's TTL as granted; the expiry timer counts it
     /// from now, which is at most one round trip after the store's own acquisition time.
@@ -111,7 +111,7 @@ final class LeaseKeeper: Sendable {
 
     private func beat(window: Duration) {
         let go = state.withLock { state -> Bool in
-            guard !state.stopped, !state.lost else { return false }
+            guard !state.stopped, state.loss == nil else { return false }
             state.beating = true
             return true
         }
@@ -138,12 +138,11 @@ final class LeaseKeeper: Sendable {
         case .alive(let expired):
             if expired { reportExpired() }
         case .lost(let loss):
-            state.withLock { $0.lost = true }
+            state.withLock { $0.loss = loss }
             cancelTimers()
-            var fields = fields()
-            if let holder = loss.newHolder { fields.merge(.holderFields(holder)) { _, new in new } }
-            logger.jobEvent(.lockLost, level: .error, "Lock \"\(lease.lockID)\" was lost: \(loss).", fields)
-            whenLost(loss.newHolder)
+            let fields = fields().merging(.lossFields(loss)) { _, new in new }
+            logger.jobEvent(.lockLost, level: .error, "Lock \"\(lease.lockID)\" (token \(lease.token)) was lost: \(loss).", fields)
+            whenLost(loss)
         }
     }
 

@@ -20,11 +20,15 @@ public struct ScheduledJob: Sendable {
     public var catchUp: CatchUp
     /// The job itself.
     public var job: any NonOverlappingJob
+    /// The `job_type` of its events: the type name its jobs file uses (`shell`, `report`);
+    /// `nil` for the job value's own ``NonOverlappingJob/instanceJobTypeName``.
+    public var jobType: String?
 
     /// Creates a scheduled job.
     public init(
         name: String, schedule: Schedule, lockID: String? = nil, ttl: LockTTL = .default,
-        jitter: Duration = .zero, grace: Duration = .seconds(10), catchUp: CatchUp = .latest, job: any NonOverlappingJob
+        jitter: Duration = .zero, grace: Duration = .seconds(10), catchUp: CatchUp = .latest, job: any NonOverlappingJob,
+        jobType: String? = nil
     ) {
         self.catchUp = catchUp
         self.name = name
@@ -34,5 +38,6 @@ public struct ScheduledJob: Sendable {
         self.jitter = jitter
         self.grace = grace
         self.job = job
+        self.jobType = jobType
     }
 }

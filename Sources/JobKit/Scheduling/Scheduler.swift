@@ -143,12 +143,14 @@ public final class Scheduler: Service {
 
     /// Creates the schema, retrying with backoff while the store is unreachable. Returns
     /// `false` when a shutdown came first; throws when the store can never work (a
-    /// ``LockStoreError`` that ``LockStoreError/isPermanent``), after reporting `config.invalid`.
+    /// ``LockStoreError`` that ``LockStoreError/isPermanent``, such as a store that cannot back
+    /// scheduled jobs at all), after reporting `config.invalid`.
     private func prepareStore(_ health: StoreHealth) async throws -> Bool {
         var delay = configuration.initialRetryDelay
         let store = mutex.store
         while true {
             do {
+                try store.validateForScheduling()
                 try await BlockingQueue.run { try store.migrate() }
                 health.succeeded()
                 return true
@@ -209,8 +211,8 @@ public final class Scheduler: Service {
 
     private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth) async {
         let outcome = await job.job.run(
-            using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name,
-            whenAcquired: { lease in self.reportMissed(job, lease) }
+            using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name, jobType: job.jobType,
+            wait: nil, whenAcquired: { lease in self.reportMissed(job, lease) }
         )
         if case .storeUnavailable(let error) = outcome {
             health.failed(error, job: job.name)
@@ -240,14 +242,11 @@ public final class Scheduler: Service {
 
     private func reportStillRunning(_ job: ScheduledJob, tick: Date) {
         mutex.metrics.skipped(job: job.name, reason: "still_running")
-        logger.jobEvent(
-            .jobSkipped, level: .info,
-            "Job \"\(job.name)\" is still running here from an earlier tick; skipping this one.",
-            [
-                LogKeys.job: .string(job.name), LogKeys.lockID: .string(job.lockID),
-                LogKeys.tick: .date(tick), LogKeys.reason: .string("still_running"),
-            ]
-        )
+        let swiftType = job.job.instanceJobTypeName
+        JobReporter(
+            logger: logger, jobName: job.name, jobTypeName: job.jobType ?? swiftType,
+            swiftTypeName: job.jobType.map { _ in swiftType }, lockID: job.lockID, tick: tick
+        ).skipped(.stillRunning(tick: tick))
     }
 
     private func reportMisfire(_ job: ScheduledJob, _ missed: MissedTicks) {

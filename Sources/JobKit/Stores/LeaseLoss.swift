@@ -15,6 +15,7 @@ public struct LeaseLoss: Sendable, Hashable, CustomStringConvertible {
         case forceReleased(at: Date?)
         case takenOver(by: LockHolder, released: Bool)
         case releasedByItsHolder
+        case deleted
     }
 
     private let kind: Kind
@@ -33,6 +34,12 @@ public struct LeaseLoss: Sendable, Hashable, CustomStringConvertible {
 
     /// The lease's own holder had already released it (a heartbeat after the release).
     public static let releasedByItsHolder = LeaseLoss(.releasedByItsHolder)
+
+    /// The lease's row was deleted by a store whose protocol deletes rows (django-db-mutex's
+    /// table: another process purges a row past its TTL, or an operator force-releases it),
+    /// and no other row holds the lock now: whether another holder ran meanwhile cannot be
+    /// told, so it counts as a possible overlap.
+    public static let deleted = LeaseLoss(.deleted)
 
     /// Whether an operator force-released the lock (or deleted its row) while it was held.
     public var isForceReleased: Bool {
@@ -63,6 +70,24 @@ public struct LeaseLoss: Sendable, Hashable, CustomStringConvertible {
     /// critical sections may have overlapped.
     public var isTakeover: Bool { newHolder != nil }
 
+    /// Whether another holder may have run meanwhile: a takeover, or a deletion that cannot
+    /// tell (``deleted``). ``DBMutexTimeoutError/overlapped`` reports it.
+    public var mayHaveOverlapped: Bool {
+        if case .deleted = kind { return true }
+        return isTakeover
+    }
+
+    /// A word for what happened, as events' `reason` field says it: `force_released`,
+    /// `taken_over`, `deleted` or `released`.
+    public var reason: String {
+        switch kind {
+        case .forceReleased: "force_released"
+        case .takenOver: "taken_over"
+        case .deleted: "deleted"
+        case .releasedByItsHolder: "released"
+        }
+    }
+
     /// What happened, as the end of a sentence: "it was force-released by an operator at …",
     /// "owner-b took it over with token 12 and still holds it".
     public var description: String {
@@ -76,6 +101,9 @@ public struct LeaseLoss: Sendable, Hashable, CustomStringConvertible {
                 + (released ? "has released it since" : "still holds it")
         case .releasedByItsHolder:
             return "its holder had already released it"
+        case .deleted:
+            return "its row was deleted (purged after its TTL by another process, or force-released), "
+                + "so another holder may have run meanwhile"
         }
     }
 }

@@ -39,7 +39,9 @@ enum LockRules {
     static func decide(_ row: LockRow?, for request: LockRequest, at now: Date) -> Decision {
         guard let row else { return .take(recovery: nil) }
         if let tick = request.tick, let lastTick = row.lastTick, tick <= lastTick {
-            return .refuse(DBMutexError(lockID: request.lockID, reason: .alreadyRan(tick: tick, lastTick: lastTick)))
+            return .refuse(
+                DBMutexError(lockID: request.lockID, reason: .alreadyRan(tick: tick, lastTick: lastTick), checkedAt: now)
+            )
         }
         switch status(of: row, at: now) {
         case .released:
@@ -49,7 +51,7 @@ enum LockRules {
         case .dead:
             return .take(recovery: LockRecovery(previous: row.holder, reason: .ownerDead))
         case .held:
-            return .refuse(DBMutexError(lockID: request.lockID, reason: .held(by: row.holder)))
+            return .refuse(DBMutexError(lockID: request.lockID, reason: .held(by: row.holder), checkedAt: now))
         }
     }
 

@@ -14,20 +14,25 @@ import Foundation
 ///   and whether the lease was lost meanwhile: force-released by an operator, or taken over
 ///   by another holder (named, whether it still holds the lock or has released it since).
 ///
-/// The requirements **block the calling thread** while they talk to the database.
-/// ``DBMutex`` calls them from its own dispatch queues, never from Swift's cooperative thread
-/// pool; code calling a store directly from `async` code should do the same.
+/// The requirements **block the calling thread** while they talk to the database, so they
+/// are unavailable from `async` code (`noasync`). ``DBMutex`` calls them from its own
+/// Dispatch queues, never from Swift's cooperative thread pool; code calling a store
+/// directly from `async` code should do the same.
 public protocol LockStore: Sendable, CustomStringConvertible {
     /// Creates or updates the schema. Idempotent, and safe to run from several processes at once.
+    @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func migrate() throws
 
     /// Tries to take a lock, in one round trip.
+    @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func acquire(_ request: LockRequest) throws -> AcquireResult
 
     /// Extends the liveness deadline of `lease` to `window` from the store's current time.
+    @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult
 
     /// Releases `lease`, in one round trip, matching on its token.
+    @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func release(_ lease: Lease) throws -> ReleaseResult
 
     /// Releases `lease` like ``release(_:)`` and ends its run-ledger row (opened by an acquire
@@ -42,6 +47,7 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     func runs(of job: String, limit: Int) throws -> [RunRecord]
 
     /// Every lock row the store keeps, ordered by lock id, with its state now.
+    @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func locks() throws -> [LockState]
 
     /// Releases a lock whoever holds it. Returns `false` when it was already released or
@@ -52,7 +58,12 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     /// ``LeaseLoss/forceReleased(at:)``: the row keeps a force-release mark until the next
     /// acquisition), and a new holder may start at once, so an overlap can follow. For operators clearing a lock
     /// left by a machine known to be gone.
+    @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func forceRelease(_ lockID: String) throws -> Bool
+
+    /// Throws when this store cannot back the ``Scheduler`` (once per tick, heartbeats); the
+    /// scheduler then stops at start with `config.invalid`. Every store can, by default.
+    func validateForScheduling() throws
 }
 
 extension LockStore {

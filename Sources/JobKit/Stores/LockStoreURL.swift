@@ -6,6 +6,7 @@ import Foundation
 /// | --- | --- |
 /// | `postgres://user:password@host:port/database` or `postgresql://…` | ``PostgresLockStore`` |
 /// | a libpq keyword string: `host=db.internal dbname=jobs user=jobs` | ``PostgresLockStore`` |
+/// | `django+postgres://user:password@host:port/database` (or `django+postgresql://…`, or `django+postgres:` and a libpq keyword string) | ``DjangoLockStore``, on django-db-mutex's own table |
 /// | `sqlite:///absolute/path.sqlite` or `sqlite:/absolute/path.sqlite` | ``SQLiteLockStore`` |
 /// | `sqlite:relative/path.sqlite` (from the working directory) | ``SQLiteLockStore`` |
 /// | `memory:` | a new, empty ``InMemoryLockStore`` (this process only: for tests) |
@@ -26,11 +27,13 @@ public enum LockStoreURL {
     /// The accepted forms, as error messages list them.
     static let acceptedForms = "postgres://user:password@host:port/database (or postgresql://…), "
         + "a libpq keyword string (host=… dbname=…), "
+        + "django+postgres://user:password@host:port/database (django-db-mutex's table), "
         + "sqlite:///absolute/path.sqlite, sqlite:relative/path.sqlite, memory:"
 
     /// The store a URL names, once its form is checked.
     private enum Kind {
         case postgres(String)
+        case django(String)
         case sqlite(path: String)
         case memory
     }
@@ -55,6 +58,9 @@ public enum LockStoreURL {
                 throw LockStoreNotFoundError(store: store.description, missing: .table(store.table.description))
             }
             return store
+        case .django(let url):
+            // Never creates anything in either mode: Django's migration owns the table.
+            return try DjangoLockStore(url: url)
         case .sqlite(let path):
             guard opening == .existingOnly else { return try SQLiteLockStore(path: path) }
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
@@ -86,9 +92,11 @@ public enum LockStoreURL {
     /// - Throws: ``LockStoreURLError`` when `url` has none of the accepted forms;
     ///   ``PostgresError`` when libpq cannot parse it.
     public static func checkForm(_ url: String) throws {
-        if case .postgres(let connectionString) = try kind(of: url) {
-            // Parses the string with libpq; connects only at the first operation, never here.
-            _ = try PostgresLockStore(url: connectionString)
+        // Both parse the string with libpq; they connect only at the first operation, never here.
+        switch try kind(of: url) {
+        case .postgres(let connectionString): _ = try PostgresLockStore(url: connectionString)
+        case .django(let url): _ = try DjangoLockStore(url: url)
+        case .sqlite, .memory: break
         }
     }
 
@@ -100,6 +108,9 @@ public enum LockStoreURL {
             // libpq knows the schemes in lower case only.
             let scheme = trimmed.prefix { $0 != ":" }
             return .postgres(scheme.lowercased() + trimmed.dropFirst(scheme.count))
+        }
+        if lower.hasPrefix("django+postgres:") || lower.hasPrefix("django+postgresql:") {
+            return .django(trimmed)
         }
         if lower.hasPrefix("sqlite:") {
             return .sqlite(path: try sqlitePath(trimmed))

@@ -11,12 +11,8 @@ import ServiceLifecycle
 /// store's ledger and locks, the metrics registry) and render it.
 ///
 /// `jobkit run --http` builds one; a binary that runs ``Scheduler`` in its own `ServiceGroup`
-/// adds ``service()`` to the group, before the scheduler so the scheduler stops first:
-///
-/// ```swift
-/// let server = MonitoringServer(port: 9090, scheduler: scheduler, jobs: file.jobs, store: store, logger: logger)
-/// let group = ServiceGroup(services: [server.service(), scheduler], logger: logger)
-/// ```
+/// puts ``service()`` in the group's services *before* the scheduler, so that on a graceful
+/// shutdown the scheduler stops first while `/healthz` answers 503, then the server.
 public struct MonitoringServer: Sendable {
     let address: HTTPAddress
     let scheduler: Scheduler

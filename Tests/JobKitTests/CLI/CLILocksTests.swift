@@ -9,7 +9,7 @@ extension CLI {
             let directory = try TemporaryDirectory()
             let url = CLI.databaseURL(in: directory)
             let store = try SQLiteLockStore(path: directory.path("locks.sqlite"))
-            try store.migrate()
+            try await store.migrate()
             let request = LockRequest(lockID: "nightly-report", owner: "gone-machine:42", ttl: .seconds(3600), liveness: nil)
             guard case .acquired = try store.acquire(request) else {
                 Issue.record("the test could not take its own lock")
@@ -20,19 +20,19 @@ extension CLI {
             #expect(try await refused.waitForExit() != 0)
             #expect(refused.stderr.contains("--yes"), "it says how to confirm: \(refused.allOutput)")
             #expect(refused.stderr.contains("nightly-report"), "\(refused.allOutput)")
-            #expect(try store.locks().first?.status == .held, "nothing was released")
+            #expect(try await store.locks().first?.status == .held, "nothing was released")
             #expect(try await CLI.lockRows(databaseURL: url).first?["STATUS"] == "held")
 
             let released = try await JobKitProcess.run(["locks", "release", "nightly-report", "--yes", "--database-url", url])
             #expect(try await released.waitForExit() == 0, "\(released.allOutput)")
             #expect(released.stdoutLines == [#"Released "nightly-report" (held by gone-machine:42, token 1)."#])
-            #expect(try store.locks().first?.status == .released)
+            #expect(try await store.locks().first?.status == .released)
             let rows = try await CLI.lockRows(databaseURL: url)
             #expect(rows.map { $0["LOCK"] } == ["nightly-report"])
             #expect(rows.first?["STATUS"] == "released")
             #expect(rows.first?["OWNER"] == "gone-machine:42")
             // UNTIL says when a released lock stopped being held, not its old TTL deadline.
-            let releasedAt = try #require(store.locks().first?.releasedAt)
+            let releasedAt = try #require(try await store.locks().first?.releasedAt)
             #expect(rows.first?["UNTIL"] == releasedAt.jobKitTimestamp)
 
             let again = try await JobKitProcess.run(["locks", "release", "nightly-report", "--yes", "--database-url", url])
@@ -51,7 +51,7 @@ extension CLI {
             #expect(typo.stdoutLines.isEmpty)
             #expect(typo.stderr.hasPrefix(#"Error: There is no lock "nightly-reprot" in sqlite:"#), "\(typo.allOutput)")
             #expect(typo.stderr.contains(#"Did you mean "nightly-report"?"#), "\(typo.allOutput)")
-            #expect(try store.locks().first?.status == .held, "nothing was released")
+            #expect(try await store.locks().first?.status == .held, "nothing was released")
         }
 
         @Test func readOnlyCommandsNeverCreateAnSQLiteStore() async throws {
@@ -119,7 +119,7 @@ extension CLI {
             let locks = try #require(object["locks"] as? [[String: Any]])
             let keys: Set<String> = ["lock_id", "status", "owner", "token", "since", "until", "alive_until", "released_at", "last_tick"]
             #expect(locks.map { Set($0.keys) } == [keys, keys])
-            let states = try store.locks()
+            let states = try await store.locks()
             #expect(locks[0]["lock_id"] as? String == "a-released")
             #expect(locks[0]["status"] as? String == "released")
             #expect(locks[0]["owner"] as? String == "m:1")

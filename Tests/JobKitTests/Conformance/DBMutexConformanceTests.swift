@@ -149,7 +149,7 @@ import Testing
                 owner: "alpha", ttl: .duration(.milliseconds(300)),
                 heartbeat: HeartbeatPolicy(interval: .milliseconds(50), window: .seconds(5))
             )
-            let lostTo = Box<LockHolder?>()
+            let lostTo = Box<LeaseLoss>()
             let taken = Box<Lease>()
             let error = await #expect(throws: DBMutexTimeoutError.self, "the section overlapped with beta's") {
                 try await mutex.withLease(id, whenLost: { lostTo.value = $0 }) { _ in
@@ -160,10 +160,13 @@ import Testing
                 }
             }
             let takeover = try #require(taken.value)
-            #expect(lostTo.value??.owner == "beta")
-            #expect(lostTo.value??.token == takeover.token)
+            #expect(lostTo.value?.newHolder?.owner == "beta")
+            #expect(lostTo.value?.newHolder?.token == takeover.token)
+            #expect(lostTo.value?.newHolderReleased == false)
             #expect(error?.overlapped == true)
             #expect(error?.newHolder?.token == takeover.token)
+            #expect(error?.reason == "taken_over")
+            #expect(error?.description.contains("beta took it over with token \(takeover.token) and still holds it") == true)
             #expect(try await store.lock(id)?.status == .held, "the new holder keeps the lock")
         }
     }
@@ -173,15 +176,20 @@ import Testing
         try await kind.withStore { store in
             let id = store.id("forced")
             let mutex = store.mutex(owner: "alpha", heartbeat: HeartbeatPolicy(interval: .milliseconds(50), window: .seconds(5)))
-            let lostTo = Box<LockHolder?>()
+            let lostTo = Box<LeaseLoss>()
             let error = await #expect(throws: DBMutexTimeoutError.self, "a lease lost while the body ran ends the block") {
                 try await mutex.withLease(id, whenLost: { lostTo.value = $0 }) { _ in
                     #expect(try await store.forceRelease(id))
                     try await waitUntil("the next heartbeat reports the lease lost") { lostTo.value != nil }
                 }
             }
-            #expect(lostTo.value == .some(nil), "force-released: there is no holder to name")
+            #expect(lostTo.value?.isForceReleased == true)
+            #expect(lostTo.value?.newHolder == nil, "force-released: there is no holder to name")
             #expect(error?.overlapped == false, "nobody took it over")
+            #expect(error?.forceReleased == true)
+            #expect(error?.reason == "force_released")
+            #expect(error?.description.contains("force-released by an operator") == true)
+            #expect(error?.description.contains("outlived its TTL") == false)
             let row = try await store.lock(id)
             #expect(row?.status == .released)
         }

@@ -65,7 +65,7 @@ struct StoreUnderTest: Sendable {
         tick: Date? = nil, at now: Date? = nil, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> LockHolder {
         let error = try await refused(lockID, owner: owner, ttl: ttl, liveness: liveness, tick: tick, at: now, sourceLocation: sourceLocation)
-        guard case .held(let holder) = error.reason else {
+        guard let holder = error.reason.holder else {
             let failure = UnexpectedAnswer(description: "expected \"\(lockID)\" to be refused as held, got \(error)")
             Issue.record(failure, sourceLocation: sourceLocation)
             throw failure

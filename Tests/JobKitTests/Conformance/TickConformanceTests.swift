@@ -12,7 +12,7 @@ import Testing
     private func expectAlreadyRan(
         _ error: DBMutexError, tick: Date, lastTick: Date, sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        guard case .alreadyRan(let refusedTick, let last) = error.reason else {
+        guard let (refusedTick, last) = error.reason.alreadyRan else {
             Issue.record("expected already ran, got \(error)", sourceLocation: sourceLocation)
             return
         }

@@ -79,7 +79,10 @@ extension Jobs {
             (#"{}"#, #"Job "nightly" (type report): parameters.recipients: is required but missing."#),
             (#"{"recipients": "ops@example.com"}"#,
              #"Job "nightly" (type report): parameters.recipients: expected an array, found the string "ops@example.com"."#),
-            (#"{"recipients": [], "title": null, "extra": 1, "title2": true}"#, nil),
+            (#"{"recipients": [], "title": null}"#, nil),
+            // Strict: keys the type does not read are errors (the first, in key order).
+            (#"{"recipients": [], "title": null, "extra": 1, "title2": true}"#,
+             #"Job "nightly" (type report): parameters.extra: is not a parameter of job type report; the parameters are recipients and title."#),
             (#"{"recipients": [null]}"#, #"Job "nightly" (type report): parameters.recipients[0]: expected a string, found null."#),
             (#"{"recipients": [], "title": false}"#,
              #"Job "nightly" (type report): parameters.title: expected a string, found the boolean false."#),

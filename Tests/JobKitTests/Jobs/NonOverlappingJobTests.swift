@@ -87,7 +87,7 @@ extension Jobs {
 
             let outcome = await job.run(using: mutex, lockID: lockID, jobName: "nightly-held")
 
-            guard case .skipped(.lockHeld(let holder)) = outcome else { Issue.record("expected lock_held, got \(outcome)"); return }
+            guard case .skipped(let reason) = outcome, let holder = reason.holder else { Issue.record("expected lock_held, got \(outcome)"); return }
             #expect(holder.owner == "other-machine:4242")
             #expect(holder.token == holderLease.token)
             #expect(outcome.exitCode == 0)
@@ -141,12 +141,12 @@ extension Jobs {
             let again = await job.run(using: mutex, tick: tick, lockID: lockID, jobName: "every-minute")
             let earlier = await job.run(using: mutex, tick: tick - 60, lockID: lockID, jobName: "every-minute")
 
-            guard case .skipped(.alreadyRan(let againTick, let againLast)) = again else {
+            guard case .skipped(let againReason) = again, let (againTick, againLast) = againReason.alreadyRan else {
                 Issue.record("expected already_ran, got \(again)")
                 return
             }
             #expect(againTick == tick && againLast == tick)
-            guard case .skipped(.alreadyRan(let earlierTick, let earlierLast)) = earlier else {
+            guard case .skipped(let earlierReason) = earlier, let (earlierTick, earlierLast) = earlierReason.alreadyRan else {
                 Issue.record("expected already_ran, got \(earlier)")
                 return
             }
@@ -189,8 +189,9 @@ extension Jobs {
             #expect(outcome.event == .jobOverran)
             let overran = try #require(recorder.first(.jobOverran))
             #expect(overran.level == .error)
-            #expect(Support.fieldNames(overran) == ["job", "job_type", "lock_id", "token", "ttl_s", "overlapped", "expired_at", "duration_ms"])
+            #expect(Support.fieldNames(overran) == ["job", "job_type", "lock_id", "token", "ttl_s", "overlapped", "reason", "expired_at", "duration_ms"])
             #expect(overran["overlapped"] == "false")
+            #expect(overran["reason"] == "expired")
             #expect(overran["ttl_s"] == "0.3")
             #expect(overran["expired_at"] == timeout.expiredAt?.jobKitTimestamp)
             #expect(overran["expired_at"] == expired["expired_at"])
@@ -276,7 +277,7 @@ extension Jobs {
 
             async let running = job.run(using: mutex, ttl: .seconds(60), lockID: lockID, jobName: "stubborn")
             _ = try await recorder.waitFor(.jobStarted)
-            #expect(try store.forceRelease(lockID))
+            #expect(try await store.forceRelease(lockID))
             let lost = try await recorder.waitFor(.lockLost)
             let context = try await waitUntil(timeout: .seconds(10), "the run to learn of the loss") {
                 job.log.context.flatMap { $0.isLeaseLost ? $0 : nil }

@@ -24,28 +24,6 @@ import Testing
         #expect(try mutex.withLock("nesting-same") { true })
     }
 
-    @Test func theFreeFunctionsAndTheDecoratorUseTheBootstrappedMutex() async throws {
-        let store = InMemoryLockStore()
-        DBMutex.bootstrap(DBMutex(store: store, owner: "bootstrapped", heartbeat: nil, logger: .discarding))
-        #expect(try withDBMutex("free-sync") { 1 } == 1)
-        #expect(try await withDBMutex("free-async") { () async in 2 } == 2)
-
-        let add = dbMutex("decorated") { (a: Int, b: Int) in a + b }
-        #expect(try add(2, 3) == 5)
-        let asyncAdd = dbMutex("decorated-async") { (a: Int, b: Int) async in a + b }
-        #expect(try await asyncAdd(4, 5) == 9)
-
-        // The decorated function runs under its lock: held elsewhere, it does not run.
-        let other = DBMutex(store: store, owner: "elsewhere", heartbeat: nil, logger: .discarding)
-        let ran = Mutex(false)
-        let guarded = dbMutex("decorated-held") { ran.withLock { $0 = true } }
-        try other.withLock("decorated-held") {
-            _ = #expect(throws: DBMutexError.self) { try guarded() }
-        }
-        #expect(ran.withLock { $0 } == false)
-        #expect(store.locks().allSatisfy { $0.status == .released })
-    }
-
     @Test(arguments: [
         ("900", Duration?.some(.seconds(900))),
         ("0.5", .some(.milliseconds(500))),

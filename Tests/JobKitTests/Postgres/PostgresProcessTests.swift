@@ -6,7 +6,7 @@ import Testing
 @Suite struct PostgresProcessTests {
     @Test func eightProcessesRacingNeverOverlapAndTokensIncrease() async throws {
         let store = try TestDatabase.store(table: "race")
-        try store.migrate()
+        try await store.migrate()
         let directory = try TemporaryDirectory()
         let marker = directory.path("occupied")
         let start = directory.path("go")
@@ -47,7 +47,7 @@ import Testing
 
     @Test func aKilledHolderIsRecoveredWithinTheLivenessWindowNotTheTTL() async throws {
         let store = try TestDatabase.store(table: "killed")
-        try store.migrate()
+        try await store.migrate()
         let lockID = "killed-holder"
         let holder = try ProbeProcess([
             "hold", "--database-url", TestDatabase.url, "--table", store.table.description, "--lock", lockID,
@@ -84,7 +84,7 @@ import Testing
 
     @Test func aTakeoverAfterTheTTLIsReportedAsAnOverlapWithANewerToken() async throws {
         let store = try TestDatabase.store(table: "takeover")
-        try store.migrate()
+        try await store.migrate()
         let lockID = "takeover"
         let first = try ProbeProcess([
             "hold", "--database-url", TestDatabase.url, "--table", store.table.description, "--lock", lockID,
@@ -111,7 +111,7 @@ import Testing
 
     @Test func aTTLPassingWithNobodyWaitingIsATimeoutWithoutOverlap() async throws {
         let store = try TestDatabase.store(table: "lonely")
-        try store.migrate()
+        try await store.migrate()
         let lockID = "lonely"
         let holder = try ProbeProcess([
             "hold", "--database-url", TestDatabase.url, "--table", store.table.description, "--lock", lockID,

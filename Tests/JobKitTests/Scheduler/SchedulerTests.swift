@@ -197,7 +197,7 @@ import Testing
         }
         #expect(recorder.events(.jobSucceeded).count == 1)
         #expect(recorder.first(.schedulerStopped) != nil)
-        #expect(store.locks().allSatisfy { $0.status == .released }, "its lock is released")
+        #expect(try await store.locks().allSatisfy { $0.status == .released }, "its lock is released")
         let names = recorder.records.compactMap(\.event?.rawValue)
         #expect(names.firstIndex(of: "scheduler.stopping")! < names.firstIndex(of: "job.succeeded")!)
         #expect(names.last == "scheduler.stopped")
@@ -229,7 +229,7 @@ import Testing
         }
         let failed = try #require(recorder.first(.jobFailed), "the cancelled run is reported")
         #expect(failed["job"] == "stuck")
-        #expect(store.locks().allSatisfy { $0.status == .released }, "its lock is released")
+        #expect(try await store.locks().allSatisfy { $0.status == .released }, "its lock is released")
         #expect(recorder.records.last?.event == .schedulerStopped)
     }
 }

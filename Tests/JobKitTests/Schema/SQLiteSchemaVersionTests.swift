@@ -45,7 +45,7 @@ import Testing
         let store = try SQLiteLockStore(path: path)
         #expect(try Self.exec(path, "SELECT version FROM jobkit_locks_schema") == 2)
         let refused = try store.acquire(LockRequest(lockID: "old", owner: "new-binary", ttl: .seconds(60), liveness: nil))
-        guard case .refused(let error) = refused, case .held(let holder) = error.reason else {
+        guard case .refused(let error) = refused, let holder = error.holder else {
             Issue.record("expected the old binary's lock to hold, got \(refused)")
             return
         }

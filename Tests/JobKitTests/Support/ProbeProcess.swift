@@ -2,18 +2,22 @@ import Foundation
 import Synchronization
 import Testing
 
-/// A `jobkit-probe` child process: a real OS process that takes locks, started by a test.
+/// A `jobkit-probe` child process (or the Django side's `djprobe.py`): a real OS process that takes locks, started by a test.
 /// Its stdout is read as JSON lines; tests wait for a line with a deadline.
 final class ProbeProcess: Sendable {
     private let process: Process
     private let input: Pipe
     private let buffer = LineBuffer()
 
-    /// Starts `jobkit-probe ARGUMENTS`.
-    init(_ arguments: [String]) throws {
+    /// Starts `jobkit-probe ARGUMENTS`, or `executable ARGUMENTS`, with the test's environment
+    /// plus `environment`.
+    init(_ arguments: [String], executable: URL = ProbeProcess.executable, environment: [String: String] = [:]) throws {
         process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         input = Pipe()
         let output = Pipe()
         process.standardInput = input

@@ -11,8 +11,8 @@ import Synchronization
 /// ```swift
 /// let clock = ManualLockClock()
 /// let store = InMemoryLockStore(clock: clock)
-/// let first = DBMutex(store: store, owner: "worker-1", ttl: .seconds(60), heartbeat: nil)
-/// let second = DBMutex(store: store, owner: "worker-2", ttl: .seconds(60), heartbeat: nil)
+/// let first = DBMutex(store: store, owner: "worker-1", ttl: .seconds(60), heartbeat: nil, logger: logger)
+/// let second = DBMutex(store: store, owner: "worker-2", ttl: .seconds(60), heartbeat: nil, logger: logger)
 ///
 /// try first.withLock("report") {
 ///     // a second worker is refused while the first runs…

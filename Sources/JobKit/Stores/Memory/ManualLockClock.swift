@@ -9,7 +9,7 @@ import Synchronization
 /// ```swift
 /// let clock = ManualLockClock()
 /// let store = InMemoryLockStore(clock: clock)
-/// let mutex = DBMutex(store: store, ttl: .seconds(60), heartbeat: nil)
+/// let mutex = DBMutex(store: store, ttl: .seconds(60), heartbeat: nil, logger: logger)
 ///
 /// try mutex.withLock("report") {
 ///     clock.advance(by: .seconds(61))   // the job "ran" past its TTL

@@ -112,10 +112,14 @@ public final class PostgresLockStore: LockStore {
         let lastTick = try result.int64(0, 6).map(Date.init(epochMicroseconds:))
         let reason = result.string(0, 12)
         guard try result.bool(0, 0) == true else {
+            // A refusal's o_prev_acquired_us is the server's time of the decision.
+            let checkedAt = try result.int64(0, 9).map(Date.init(epochMicroseconds:))
             if reason == "already_ran", let tick = request.tick, let lastTick {
-                return .refused(DBMutexError(lockID: request.lockID, reason: .alreadyRan(tick: tick, lastTick: lastTick)))
+                return .refused(
+                    DBMutexError(lockID: request.lockID, reason: .alreadyRan(tick: tick, lastTick: lastTick), checkedAt: checkedAt)
+                )
             }
-            return .refused(DBMutexError(lockID: request.lockID, reason: .held(by: holder)))
+            return .refused(DBMutexError(lockID: request.lockID, reason: .held(by: holder), checkedAt: checkedAt))
         }
         var recovery: LockRecovery?
         if let previousOwner = result.string(0, 7), let why = reason.flatMap(LockRecovery.Reason.init(rawValue:)) {

@@ -21,7 +21,9 @@ struct PostgresMigration: Sendable {
             let found = try recordedVersion(on: connection)
             if found < PostgresSchema.currentVersion {
                 do {
-                    for step in schema.steps where step.version > found {
+                    // Version 1 recorded nothing, so a database found at version 1 may lack part of it
+                    // (a table made by hand, a dropped sequence): its step, idempotent, runs again.
+                    for step in schema.steps where step.version > found || step.version == 1 {
                         for statement in step.statements {
                             try connection.script(statement, context: context)
                         }

@@ -8,7 +8,7 @@
 extension PostgresSchema {
     /// The objects version 2 adds, in creation order.
     var version2: [String] {
-        [v2SchemaTable, v2ForceReleasedColumn, v2RunsTable, v2RunsIndex, v2Acquire, v2Heartbeat, v2Release]
+        [v2SchemaTable, v2ForceReleasedColumn, v2RunSeqColumn, v2RunsTable, v2RunsIndex, v2Acquire, v2Heartbeat, v2Release]
     }
 
     var acquireV2Function: String { table.quoted(suffix: "_acquire_v2") }
@@ -39,8 +39,15 @@ extension PostgresSchema {
         "ALTER TABLE \(table.quoted) ADD COLUMN IF NOT EXISTS force_released_at timestamptz"
     }
 
+    /// The number of the lock's latest job run, counted by `acquire_v2` in the same write that
+    /// takes the lock: it numbers the ledger's rows without a lookup. Version 1 never reads it.
+    var v2RunSeqColumn: String {
+        "ALTER TABLE \(table.quoted) ADD COLUMN IF NOT EXISTS run_seq bigint"
+    }
+
     /// One row per run of a job, keyed by the run's fencing token (unique per lock table);
-    /// `seq` numbers a job's runs so retention prunes by index, never by a sweep.
+    /// `seq` numbers a lock's runs (from the lock row's `run_seq`) so retention prunes by index,
+    /// never by a sweep.
     var v2RunsTable: String {
         """
         CREATE TABLE IF NOT EXISTS \(runsTable) (
@@ -65,7 +72,7 @@ extension PostgresSchema {
         "CREATE INDEX IF NOT EXISTS \"\(table.name)_runs_job_seq\" ON \(runsTable) (job, seq)"
     }
 
-    /// Inserts the run row of token `v_token` for `p_job`, started at `v_now`, and prunes the
+    /// Inserts the run row of token `v_token` for `p_job`, number `v_seq`, started at `v_now`, and prunes the
     /// job's ledger to the newest `p_keep` rows (PL/pgSQL, inside the acquire functions). A
     /// token seen before (a sequence reset by hand) replaces its row.
     ///
@@ -75,14 +82,11 @@ extension PostgresSchema {
     private var insertRun: String {
         """
         INSERT INTO \(runsTable) (token, job, seq, job_type, lock_id, tick, owner, started_at)
-                VALUES (v_token, p_job,
-                        coalesce((SELECT max(seq) FROM \(runsTable) WHERE job = p_job), 0) + 1,
-                        p_job_type, p_lock_id, v_tick, p_owner, v_now)
+                VALUES (v_token, p_job, v_seq, p_job_type, p_lock_id, v_tick, p_owner, v_now)
                 ON CONFLICT (token) DO UPDATE SET job = excluded.job, seq = excluded.seq,
                     job_type = excluded.job_type, lock_id = excluded.lock_id, tick = excluded.tick,
                     owner = excluded.owner, started_at = excluded.started_at, ended_at = NULL,
-                    outcome = 'running', error = NULL, overlapped = false
-                RETURNING seq INTO v_seq;
+                    outcome = 'running', error = NULL, overlapped = false;
                 IF p_keep IS NOT NULL THEN
                     DELETE FROM \(runsTable) WHERE job = p_job AND seq = v_seq - p_keep;
                     IF v_seq % 64 = 0 THEN
@@ -132,20 +136,22 @@ extension PostgresSchema {
                     v_reason := 'lock_held';
                 END IF;
                 IF v_reason IS NOT NULL THEN
+                    -- A refusal has no previous holder: o_prev_acquired_us carries the server's time of
+                    -- the decision instead (callers waiting for the lock judge time on it).
                     RETURN QUERY SELECT false, r.token, r.owner, \(us("r.acquired_at")), \(us("r.expires_at")),
-                        \(us("r.alive_until")), \(us("r.last_tick")), NULL::text, NULL::bigint, NULL::bigint,
+                        \(us("r.alive_until")), \(us("r.last_tick")), NULL::text, NULL::bigint, \(us("v_now")),
                         NULL::bigint, NULL::bigint, v_reason, NULL::bigint;
                     RETURN;
                 END IF;
             END IF;
 
             IF NOT FOUND THEN
-                INSERT INTO \(t) (lock_id, token, owner, acquired_at, expires_at, alive_until, released_at, last_tick)
+                INSERT INTO \(t) (lock_id, token, owner, acquired_at, expires_at, alive_until, released_at, last_tick, run_seq)
                 VALUES (p_lock_id, nextval('\(sequence)'), p_owner, v_now,
                         v_now + p_ttl_us * interval '1 microsecond', v_now + p_live_us * interval '1 microsecond',
-                        NULL, v_tick)
+                        NULL, v_tick, CASE WHEN p_job IS NOT NULL THEN 1 END)
                 ON CONFLICT (lock_id) DO NOTHING
-                RETURNING token INTO v_token;
+                RETURNING token, run_seq INTO v_token, v_seq;
                 IF v_token IS NOT NULL THEN
                     IF p_job IS NOT NULL THEN
                         \(insertRun)
@@ -179,8 +185,10 @@ extension PostgresSchema {
                 END IF;
 
                 IF v_reason IN ('already_ran', 'lock_held') THEN
+                    -- A refusal has no previous holder: o_prev_acquired_us carries the server's time of
+                    -- the decision instead (callers waiting for the lock judge time on it).
                     RETURN QUERY SELECT false, r.token, r.owner, \(us("r.acquired_at")), \(us("r.expires_at")),
-                        \(us("r.alive_until")), \(us("r.last_tick")), NULL::text, NULL::bigint, NULL::bigint,
+                        \(us("r.alive_until")), \(us("r.last_tick")), NULL::text, NULL::bigint, \(us("v_now")),
                         NULL::bigint, NULL::bigint, v_reason, NULL::bigint;
                     RETURN;
                 END IF;
@@ -189,13 +197,15 @@ extension PostgresSchema {
                 UPDATE \(t) SET token = v_token, owner = p_owner, acquired_at = v_now,
                     expires_at = v_now + p_ttl_us * interval '1 microsecond',
                     alive_until = v_now + p_live_us * interval '1 microsecond',
-                    released_at = NULL, force_released_at = NULL, last_tick = coalesce(v_tick, r.last_tick)
+                    released_at = NULL, force_released_at = NULL, last_tick = coalesce(v_tick, r.last_tick),
+                    run_seq = CASE WHEN p_job IS NOT NULL THEN coalesce(r.run_seq, 0) + 1 ELSE r.run_seq END
                 WHERE lock_id = p_lock_id AND token = r.token
                   AND released_at IS NOT DISTINCT FROM r.released_at
                   AND alive_until IS NOT DISTINCT FROM r.alive_until
                   AND last_tick IS NOT DISTINCT FROM r.last_tick;
                 IF FOUND THEN
                     IF p_job IS NOT NULL THEN
+                        v_seq := coalesce(r.run_seq, 0) + 1;
                         IF v_reason <> 'released' THEN
                             -- The previous holder is presumed gone: its run ends as lost, unless it
                             -- comes back and releases (its release then writes what happened).

@@ -52,7 +52,7 @@ struct PostgresSchema: Sendable {
         return """
         SELECT job, job_type, lock_id, \(us("tick")), token, owner, \(us("started_at")), \(us("ended_at")),
                outcome, error, overlapped
-        FROM \(runsTable) WHERE job = $1 ORDER BY seq DESC, token DESC LIMIT $2::integer
+        FROM \(runsTable) WHERE job = $1 ORDER BY token DESC LIMIT $2::integer
         """
     }
 

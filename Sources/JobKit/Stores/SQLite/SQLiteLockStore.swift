@@ -300,7 +300,9 @@ public final class SQLiteLockStore: LockStore {
         try connection.transaction(context: context) { () throws(SQLiteError) in
             let found = try recordedVersion(schema, on: connection, context)
             guard found < SQLiteSchema.currentVersion else { return }
-            for step in schema.steps where step.version > found {
+            // Version 1 recorded nothing, so a file found at version 1 may lack part of it (a
+            // table made by hand, a lost token counter): its step, idempotent, runs again.
+            for step in schema.steps where step.version > found || step.version == 1 {
                 for statement in step.statements {
                     try connection.execute(statement, cached: false, context: context)
                 }

@@ -129,7 +129,7 @@ struct SQLiteSchema: Sendable {
     var history: String {
         """
         SELECT job, job_type, lock_id, tick, token, owner, started_at, ended_at, outcome, error, overlapped
-        FROM \(runsTable) WHERE job = ?1 ORDER BY seq DESC, token DESC LIMIT ?2
+        FROM \(runsTable) WHERE job = ?1 ORDER BY token DESC LIMIT ?2
         """
     }
 
