@@ -30,7 +30,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// A mutex on the chosen store, logging through `logger`.
     func mutex(fromFile fileURL: String?, logger: Logger) throws -> DBMutex {
-        DBMutex(store: try LockStoreURL.makeStore(storeURL(fromFile: fileURL)), logger: logger)
+        DBMutex(store: try LockStoreURL.makeStore(storeURL(fromFile: fileURL), logger: logger), logger: logger)
     }
 }
 

@@ -102,6 +102,10 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let storeUnavailable = JobEvent(rawValue: "store.unavailable")
     /// The lock store is reachable again after an outage. Level `info`. Fields: `store`.
     public static let storeRecovered = JobEvent(rawValue: "store.recovered")
+    /// The SQLite file a store had open was deleted, moved away or replaced, and the store
+    /// opened its path again. Level `warning`. Fields: `store`, `reason` (`deleted` or
+    /// `replaced`). Locks held in the old file are lost; their holders report `lock.lost`.
+    public static let storeReopened = JobEvent(rawValue: "store.reopened")
 
     // MARK: Configuration
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Picks a store from a URL.
 ///
@@ -30,7 +31,9 @@ public enum LockStoreURL {
     ///
     /// - Throws: ``LockStoreURLError`` when `url` has none of the accepted forms; the store's
     ///   own error (``PostgresError``, ``SQLiteError``) when it cannot be opened.
-    public static func makeStore(_ url: String) throws -> any LockStore {
+    /// - Parameter logger: Where a store reports what it does by itself, such as an SQLite
+    ///   store opening its path again (``JobEvent/storeReopened``); nil reports nothing.
+    public static func makeStore(_ url: String, logger: Logger? = nil) throws -> any LockStore {
         let trimmed = url.trimmingCharacters(in: .whitespaces)
         let lower = trimmed.lowercased()
         if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
@@ -39,7 +42,9 @@ public enum LockStoreURL {
             return try PostgresLockStore(url: scheme.lowercased() + trimmed.dropFirst(scheme.count))
         }
         if lower.hasPrefix("sqlite:") {
-            return try SQLiteLockStore(path: sqlitePath(trimmed))
+            var configuration = SQLiteLockStore.Configuration()
+            configuration.logger = logger
+            return try SQLiteLockStore(path: sqlitePath(trimmed), configuration: configuration)
         }
         if lower == "memory:" {
             return InMemoryLockStore()
