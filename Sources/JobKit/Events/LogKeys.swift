@@ -61,11 +61,17 @@ public enum LogKeys {
     /// How many jobs are running in this process (number).
     public static let running = "jobkit.running"
 
+    /// Whether a store error is one no retry can fix (boolean), on `store.unavailable`.
+    public static let permanent = "jobkit.permanent"
+    /// What a person must fix when a store error is permanent, in a few words.
+    public static let cause = "jobkit.cause"
+
     /// Every key above, in the order log handlers print them: who and what first, then when,
     /// then why. A new key goes here too, or handlers print it after the known ones.
     public static let printOrder: [String] = [
         job, jobType, lockID, token, owner, holder, holderToken, since, until,
         tick, firstTick, lastTick, missed, durationMS, ttlSeconds,
         reason, error, overlapped, previousOwner, previousToken, expiredAt, store, jobs, running,
+        permanent, cause,
     ]
 }

@@ -1,0 +1,74 @@
+import Foundation
+import JobKit
+import Testing
+
+/// TLS for real: a server with `ssl=on` and a CA and server certificate made with openssl by
+/// `scripts/test-postgres-tls`. `sslmode=verify-full` with that CA works; with another CA the
+/// scheduler stops at once with a clear error instead of retrying an "outage".
+@Suite(.serialized)
+struct PostgresTLSTests {
+    static let canRun = FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
+
+    /// Starts the TLS server in `directory`, runs `body` with its URL, and stops it.
+    private func withTLSServer(_ body: (String, TemporaryDirectory) async throws -> Void) async throws {
+        let directory = try TemporaryDirectory()
+        let url = try script("start", directory).split(separator: "\n").last.map(String.init) ?? ""
+        do {
+            try await body(url, directory)
+        } catch {
+            _ = try? script("stop", directory)
+            throw error
+        }
+        _ = try script("stop", directory)
+    }
+
+    /// Runs `scripts/test-postgres-tls ACTION DIR` and returns what it printed. Spawned and
+    /// reaped by hand, its output sent to a file: the server it starts outlives it and may
+    /// inherit its descriptors, so neither a pipe nor Foundation's `Process` would see it end.
+    private func script(_ action: String, _ directory: TemporaryDirectory) throws -> String {
+        let outputPath = directory.path("script-\(action).out")
+        let command = "exec '\(TestDatabase.packageRoot)/scripts/test-postgres-tls' \(action) '\(directory.url.path)' "
+            + ">'\(outputPath)' 2>&1 </dev/null"
+        let arguments = ["/bin/sh", "-c", command]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { throw TLSServerFailed(action: action, output: "") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { throw TLSServerFailed(action: action, output: output) }
+        return output
+    }
+
+    @Test(.enabled(if: canRun, "needs openssl"))
+    func verifyFullWorksWithTheRightCAAndAWrongCAStopsTheSchedulerAtOnce() async throws {
+        try await withTLSServer { url, directory in
+            let right = url + "?sslmode=verify-full&sslrootcert=" + directory.path("ca.crt")
+            let store = try PostgresLockStore(url: right)
+            let request = LockRequest(lockID: "tls-verify-full", owner: "tls", ttl: .seconds(60), liveness: nil)
+            let lease = try #require(try store.acquire(request).lease)
+            #expect(try store.release(lease) == .released)
+
+            let wrong = url + "?sslmode=verify-full&sslrootcert=" + directory.path("wrong-ca.crt")
+            let config = try CLI.writeJobsFile(in: directory, jobs: [
+                CLI.shellJob("tls", every: "1s", script: "touch ran", in: directory),
+            ])
+            let scheduler = try await JobKitProcess.run(["run", config, "--database-url", wrong])
+            #expect(try await scheduler.waitForExit(timeout: .seconds(30)) == 1)
+            let lines = try scheduler.parsedLines()
+            #expect(lines.compactMap(\.name) == ["scheduler.started", "config.invalid"], "\(scheduler.allOutput)")
+            let invalid = try #require(lines.last)
+            #expect(invalid["cause"] == "TLS verification failed", "\(invalid)")
+            #expect(invalid["error"]?.contains("certificate verify failed") == true, "\(invalid)")
+            #expect(!FileManager.default.fileExists(atPath: directory.path("ran")))
+        }
+    }
+}
+
+/// The TLS server script failed.
+private struct TLSServerFailed: Error, CustomStringConvertible {
+    let action: String
+    let output: String
+    var description: String { "scripts/test-postgres-tls \(action) failed: \(output)" }
+}
