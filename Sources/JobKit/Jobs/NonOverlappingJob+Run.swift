@@ -47,13 +47,17 @@ extension NonOverlappingJob {
         jobMutex.logger = reporter.logger
         let signals = JobSignals()
         let cancels = cancelsOnLeaseLoss
+        let tracker = RunTracker.current
 
         let run: DBMutex.Run<Void>
         var duration = Duration.zero
         do {
             run = try await jobMutex.run(
                 lockID, ttl: ttl, tick: tick,
-                whenAcquired: { lease in reporter.started(lease) },
+                whenAcquired: { lease in
+                    tracker?.markLocked()
+                    reporter.started(lease)
+                },
                 whenExpired: {},
                 whenLost: { holder in signals.leaseLost(to: holder, cancel: cancels) }
             ) { lease in

@@ -165,10 +165,14 @@ public final class Scheduler: Service {
                     if tracker.tryStart() {
                         runs.addTask {
                             defer { tracker.finish() }
-                            await self.fire(job, tick: tick, health: health)
+                            await RunTracker.$current.withValue(tracker) {
+                                await self.fire(job, tick: tick, health: health)
+                            }
                         }
-                    } else {
+                    } else if tracker.isRunningJob {
                         reportStillRunning(job, tick: tick)
+                    } else {
+                        reportStillWaitingForStore(job, tick: tick)
                     }
                 }
                 guard let next = plan.nextTick else { break }
@@ -221,6 +225,16 @@ public final class Scheduler: Service {
                 LogKeys.job: .string(job.name), LogKeys.lockID: .string(job.lockID),
                 LogKeys.tick: .date(tick), LogKeys.reason: .string("still_running"),
             ]
+        )
+    }
+
+    /// The previous fire has not got its lock yet (the store is slow or unreachable, as in a
+    /// connect timeout): nothing runs, so this is not `still_running`. The outage itself is
+    /// reported as `store.unavailable` when that fire gives up.
+    private func reportStillWaitingForStore(_ job: ScheduledJob, tick: Date) {
+        logger.warning(
+            "Job \"\(job.name)\" skipped this tick: its previous fire is still waiting for the lock store.",
+            metadata: [LogKeys.job: .string(job.name), LogKeys.lockID: .string(job.lockID), LogKeys.tick: .date(tick)]
         )
     }
 

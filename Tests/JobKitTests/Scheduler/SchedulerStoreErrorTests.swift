@@ -117,4 +117,33 @@ import Testing
             _ = try await recorder.waitFor(.storeRecovered, timeout: .seconds(30))
         }
     }
+
+    /// A fire blocked in the store (a connect timeout) runs nothing, so the tick that comes
+    /// meanwhile is not `still_running`; a fire whose job holds its lock is.
+    @Test func stillRunningOnlyWhenTheJobRunsNotWhileItsFireWaitsForTheStore() async throws {
+        let store = StallingStore()
+        let clock = ManualSchedulerClock(Self.start)
+        let log = TickLog()
+        let gate = Gate()
+        let recorder = EventRecorder()
+        let scheduler = try Scheduler(
+            jobs: [ScheduledJob(name: "waits", schedule: .every(.seconds(1)), job: GatedJob(log: log, gate: gate))],
+            mutex: DBMutex(store: store, owner: "stalled", heartbeat: nil, logger: recorder.logger()), clock: clock
+        )
+        try await withScheduler(scheduler) { _ in
+            store.stall()
+            clock.advance(to: try await clock.waitForSleepers(1))
+            _ = try await poll(timeout: .seconds(30), "the fire to hang in the store") { store.waitingCount == 1 ? true : nil }
+            clock.advance(to: try await clock.waitForSleepers(1))
+            try await clock.waitForSleepers(1)
+            #expect(recorder.events(.jobSkipped).isEmpty, "nothing runs: \(recorder.events(.jobSkipped))")
+
+            store.resume()
+            _ = try await poll(timeout: .seconds(30), "the job to start") { log.count == 1 ? true : nil }
+            clock.advance(to: try await clock.waitForSleepers(1))
+            let skip = try await recorder.waitFor(.jobSkipped, timeout: .seconds(30))
+            #expect(skip["reason"] == "still_running")
+            gate.open()
+        }
+    }
 }
