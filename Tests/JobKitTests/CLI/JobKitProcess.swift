@@ -12,13 +12,14 @@ final class JobKitProcess: Sendable {
     private let process: Process
     private let output = CLIOutput()
 
-    /// Starts `jobkit ARGUMENTS`, in `workingDirectory` when given.
-    init(_ arguments: [String], workingDirectory: String? = nil) throws {
+    /// Starts `jobkit ARGUMENTS`, in `workingDirectory` when given, with `environment` added.
+    init(_ arguments: [String], workingDirectory: String? = nil, environment: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
         if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         process.environment = ProcessInfo.processInfo.environment.filter { !Self.removedVariables.contains($0.key) }
+            .merging(environment) { _, new in new }
         process.standardInput = FileHandle.nullDevice
         let stdout = Pipe()
         let stderr = Pipe()
@@ -31,9 +32,10 @@ final class JobKitProcess: Sendable {
 
     /// Runs `jobkit ARGUMENTS` to its end and returns its exit status and output.
     static func run(
-        _ arguments: [String], workingDirectory: String? = nil, timeout: Duration = .seconds(60)
+        _ arguments: [String], workingDirectory: String? = nil, environment: [String: String] = [:],
+        timeout: Duration = .seconds(60)
     ) async throws -> JobKitProcess {
-        let process = try JobKitProcess(arguments, workingDirectory: workingDirectory)
+        let process = try JobKitProcess(arguments, workingDirectory: workingDirectory, environment: environment)
         _ = try await process.waitForExit(timeout: timeout)
         return process
     }
