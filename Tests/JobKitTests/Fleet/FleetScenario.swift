@@ -27,13 +27,16 @@ final class FleetScenario: Sendable {
     /// The scenario's directory: the jobs file, the run records, an SQLite store's file.
     var directoryURL: URL { directory.url }
 
-    /// A fleet for `jobs`, none of its processes started yet, on the test database or, with
-    /// `sqlitePath`, on an SQLite file there (given the scenario's directory).
-    init(_ name: String, jobs: [FleetJob], sqlitePath: ((URL) -> String)? = nil) throws {
+    /// A fleet for `jobs`, none of its processes started yet, on the test database, on
+    /// `databaseURL`, or, with `sqlitePath`, on an SQLite file there (given the scenario's
+    /// directory).
+    init(
+        _ name: String, jobs: [FleetJob], databaseURL: String? = nil, sqlitePath: ((URL) -> String)? = nil
+    ) throws {
         let directory = try TemporaryDirectory()
         self.directory = directory
         let prefix = "fleet-\(name)-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))-"
-        let databaseURL = try sqlitePath.map { "sqlite:" + $0(directory.url) } ?? TestDatabase.url
+        let databaseURL = try sqlitePath.map { "sqlite:" + $0(directory.url) } ?? databaseURL ?? TestDatabase.url
         fleet = try Fleet(
             executable: Self.executable, databaseURL: databaseURL, directory: directory.url,
             prefix: prefix, jobs: jobs, heartbeatInterval: Self.heartbeatInterval,
