@@ -4,12 +4,16 @@ import Testing
 
 /// Files built to make a loader slow: what they report. (How fast they load is a benchmark,
 /// `jobkit-bench jobs-file`, not a test: a test must not depend on the machine's speed.)
+/// Building and loading megabytes takes seconds of CPU, so it runs off the cooperative pool,
+/// which the other tests share.
 @Suite struct JobsFileHostileTests {
-    private let loader = JobsFileLoader(catalog: TestJobTypeCatalog())
-
     /// The report of loading `text`, which must be refused.
-    private func refusal(_ text: String) throws -> JobsFileError {
-        let outcome = Result { () throws(JobsFileError) in try loader.load(Data(text.utf8), file: "jobs.json") }
+    private func refusal(_ text: String) async throws -> JobsFileError {
+        let outcome = try await offPool {
+            Result { () throws(JobsFileError) in
+                try JobsFileLoader(catalog: TestJobTypeCatalog()).load(Data(text.utf8), file: "jobs.json")
+            }.map(\.jobs.count)
+        }
         guard case .failure(let error) = outcome else {
             throw JobsFileHostileTestFailure(message: "the file was accepted")
         }
@@ -18,16 +22,36 @@ import Testing
 
     /// The 1-based column of byte `offset` of `text`, in Unicode scalars, counted here from
     /// the text rather than by the loader's table.
-    private func column(ofByte offset: Int, in text: String) -> Int {
+    private static func column(ofByte offset: Int, in text: String) -> Int {
         let prefix = String(decoding: Array(text.utf8)[..<offset], as: UTF8.self)
         let line = prefix.split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
         return line.unicodeScalars.count + 1
     }
 
     @Test("a 5 MB file with 100,000 problems on one line lists the first 100 and counts the rest")
-    func manyProblemsOnOneLine() throws {
-        // Each job is valid but for one unknown key, padded so the file reaches 5 MB; names
-        // carry a two-byte character, so columns (in characters) differ from byte offsets.
+    func manyProblemsOnOneLine() async throws {
+        let (text, columns) = try await offPool { Self.manyProblemsFile() }
+        #expect(text.utf8.count >= 5_000_000)
+        #expect(!text.contains("\n"))
+
+        let error = try await refusal(text)
+        #expect(error.problems.count == JobsFileError.problemLimit)
+        #expect(error.omittedProblemCount == 100_000 - JobsFileError.problemLimit)
+        let first = error.problems[0]
+        let last = error.problems[JobsFileError.problemLimit - 1]
+        #expect(first.description.hasPrefix("jobs.json:1:\(columns.first): job #1 \"é1\": unknown key \"colour\"; "))
+        #expect(last.line == 1)
+        #expect(last.column == columns.last)
+        #expect(last.jobNumber == JobsFileError.problemLimit)
+        let lines = error.description.split(separator: "\n")
+        #expect(lines.count == JobsFileError.problemLimit + 1)
+        #expect(lines.last == "jobs.json: 99900 more problems after these are not listed.")
+    }
+
+    /// A one-line file of at least 5 MB with 100,000 jobs, each valid but for one unknown key
+    /// (names carry a two-byte character, so columns in characters differ from byte offsets),
+    /// and the columns of the first and the 100th unknown key, counted from the text.
+    private static func manyProblemsFile() -> (String, (first: Int, last: Int)) {
         let padding = String(repeating: "p", count: 8)
         var jobs: [String] = []
         for number in 1...100_000 {
@@ -36,13 +60,6 @@ import Testing
         var text = #"{"jobs":["# + jobs.joined(separator: ",") + "]}"
         let filler = max(0, 5_000_000 - text.utf8.count)
         text = #"{"defaults":{"ttl":"1h"},"# + String(repeating: " ", count: filler) + text.dropFirst()
-        #expect(text.utf8.count >= 5_000_000)
-        #expect(!text.contains("\n"))
-
-        let error = try refusal(text)
-        #expect(error.problems.count == JobsFileError.problemLimit)
-        #expect(error.omittedProblemCount == 100_000 - JobsFileError.problemLimit)
-
         let bytes = Array(text.utf8)
         let needle = Array(#""colour""#.utf8)
         var found: [Int] = []
@@ -55,26 +72,14 @@ import Testing
                 index += 1
             }
         }
-        let first = error.problems[0]
-        let last = error.problems[JobsFileError.problemLimit - 1]
-        #expect(
-            first.description.hasPrefix(
-                "jobs.json:1:\(column(ofByte: found[0], in: text)): job #1 \"é1\": unknown key \"colour\"; "
-            )
-        )
-        #expect(last.line == 1)
-        #expect(last.column == column(ofByte: found[JobsFileError.problemLimit - 1], in: text))
-        #expect(last.jobNumber == JobsFileError.problemLimit)
-        let lines = error.description.split(separator: "\n")
-        #expect(lines.count == JobsFileError.problemLimit + 1)
-        #expect(lines.last == "jobs.json: 99900 more problems after these are not listed.")
+        return (text, (column(ofByte: found[0], in: text), column(ofByte: found[JobsFileError.problemLimit - 1], in: text)))
     }
 
     @Test("a time zone name of a megabyte is refused in a message of one short line")
-    func megabyteTimeZoneName() throws {
+    func megabyteTimeZoneName() async throws {
         let name = "Europe/" + String(repeating: "x", count: 1_000_000)
         let text = #"{"jobs":[{"name":"a","type":"report","cron":"0 * * * *","timezone":"\#(name)"}]}"#
-        let error = try refusal(text)
+        let error = try await refusal(text)
         #expect(error.problems.count == 1)
         #expect(error.omittedProblemCount == 0)
         #expect(
@@ -86,10 +91,10 @@ import Testing
     }
 
     @Test("20,000 jobs with the same misspelt zone each get the suggestion")
-    func manyTimeZoneTypos() throws {
+    func manyTimeZoneTypos() async throws {
         let job = #"{"name":"j","type":"report","cron":"0 * * * *","timezone":"Europe/Berln"}"#
         let text = #"{"jobs":["# + Array(repeating: job, count: 20_000).joined(separator: ",") + "]}"
-        let error = try refusal(text)
+        let error = try await refusal(text)
         // Each job: the time zone, and (from job #2) the name used before.
         #expect(error.problems.count == JobsFileError.problemLimit)
         #expect(error.omittedProblemCount == 2 * 20_000 - 1 - JobsFileError.problemLimit)
@@ -99,10 +104,10 @@ import Testing
     }
 
     @Test("a megabyte-long unknown key and value are shortened in the messages")
-    func longKeyAndValue() throws {
+    func longKeyAndValue() async throws {
         let long = String(repeating: "k", count: 1_000_000)
         let text = #"{"jobs":[{"name":"a","type":"report","every":"\#(long)","\#(long)":1}]}"#
-        let error = try refusal(text)
+        let error = try await refusal(text)
         #expect(error.problems.count == 2)
         #expect(error.description.utf8.count < 600)
         #expect(error.problems.allSatisfy { $0.message.contains(String(repeating: "k", count: 40) + "…") })

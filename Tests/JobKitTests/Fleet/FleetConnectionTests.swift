@@ -45,7 +45,9 @@ struct FleetConnectionTests {
     func threeSchedulersThroughPgBouncerInTransactionModeSurviveKillAndResume() async throws {
         let directory = try TemporaryDirectory()
         let bouncerDirectory = directory.path("bouncer")
-        let bouncer = try Self.script(["start", bouncerDirectory, try TestDatabase.url], output: directory.path("start.out"))
+        let url = try TestDatabase.url
+        let startOutput = directory.path("start.out")
+        let bouncer = try await offPool { try Self.script(["start", bouncerDirectory, url], output: startOutput) }
             .split(separator: "\n").last.map(String.init) ?? ""
         defer { _ = try? Self.script(["stop", bouncerDirectory], output: directory.path("stop.out")) }
         let admin = bouncer.replacingOccurrences(of: "/jobkit_test", with: "/pgbouncer")

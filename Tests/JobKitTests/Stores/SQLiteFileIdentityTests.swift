@@ -89,7 +89,7 @@ import Testing
         let path = directory.path("wal.sqlite")
         let store = try SQLiteLockStore(path: path)
         var largest = 0
-        for round in 0..<400 {
+        for round in 0..<200 {
             let lease = try #require(try store.acquire(request("job-\(round % 20)", "alpha")).lease)
             #expect(try store.release(lease) == .released)
             let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
