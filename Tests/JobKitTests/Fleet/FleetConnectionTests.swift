@@ -49,7 +49,13 @@ struct FleetConnectionTests {
         let startOutput = directory.path("start.out")
         let bouncer = try await offPool { try Self.script(["start", bouncerDirectory, url], output: startOutput) }
             .split(separator: "\n").last.map(String.init) ?? ""
-        defer { _ = try? Self.script(["stop", bouncerDirectory], output: directory.path("stop.out")) }
+        defer {
+            do {
+                _ = try Self.script(["stop", bouncerDirectory], output: directory.path("stop.out"))
+            } catch {
+                Issue.record("PgBouncer did not stop: \(error)")
+            }
+        }
         let admin = bouncer.replacingOccurrences(of: "/jobkit_test", with: "/pgbouncer")
 
         let job = FleetJob(name: "tick", interval: Self.second, run: .milliseconds(10))
@@ -67,24 +73,7 @@ struct FleetConnectionTests {
         try expectResumed(scenario, after: cutMS + 1500)
     }
 
-    /// Runs `scripts/test-pgbouncer ARGUMENTS`, its output to the file `output` (a pipe could
-    /// be held open by the daemon it starts), and returns that output.
     private static func script(_ arguments: [String], output: String) throws -> String {
-        let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
-        let command = "exec '\(TestDatabase.packageRoot)/scripts/test-pgbouncer' \(quoted) >'\(output)' 2>&1 </dev/null"
-        let shell: [String] = ["/bin/sh", "-c", command]
-        let argv: [UnsafeMutablePointer<CChar>?] = shell.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else {
-            throw PostgresTestSQL.Failed(description: "scripts/test-pgbouncer could not be started")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
-            throw PostgresTestSQL.Failed(description: "scripts/test-pgbouncer \(arguments[0]) failed: \(text)")
-        }
-        return text
+        try ScriptRunner.run("test-pgbouncer", arguments, output: output)
     }
 }

@@ -24,23 +24,8 @@ struct PostgresTLSTests {
         _ = try await offPool { try Self.script("stop", directory) }
     }
 
-    /// Runs `scripts/test-postgres-tls ACTION DIR` and returns what it printed. Spawned and
-    /// reaped by hand, its output sent to a file: the server it starts outlives it and may
-    /// inherit its descriptors, so neither a pipe nor Foundation's `Process` would see it end.
     private static func script(_ action: String, _ directory: TemporaryDirectory) throws -> String {
-        let outputPath = directory.path("script-\(action).out")
-        let command = "exec '\(TestDatabase.packageRoot)/scripts/test-postgres-tls' \(action) '\(directory.url.path)' "
-            + ">'\(outputPath)' 2>&1 </dev/null"
-        let arguments = ["/bin/sh", "-c", command]
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { throw TLSServerFailed(action: action, output: "") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { throw TLSServerFailed(action: action, output: output) }
-        return output
+        try ScriptRunner.run("test-postgres-tls", [action, directory.url.path], output: directory.path("script-\(action).out"))
     }
 
     @Test(.enabled(if: canRun, "needs openssl"))
@@ -69,11 +54,4 @@ struct PostgresTLSTests {
             #expect(!FileManager.default.fileExists(atPath: directory.path("ran")))
         }
     }
-}
-
-/// The TLS server script failed.
-private struct TLSServerFailed: Error, CustomStringConvertible {
-    let action: String
-    let output: String
-    var description: String { "scripts/test-postgres-tls \(action) failed: \(output)" }
 }
