@@ -78,6 +78,11 @@ public enum LogKeys {
     /// How many earlier lines of a stream were not logged (number).
     public static let droppedLines = "jobkit.dropped_lines"
 
+    /// Whether a store error is one no retry can fix (boolean), on `store.unavailable`.
+    public static let permanent = "jobkit.permanent"
+    /// What a person must fix when a store error is permanent, in a few words.
+    public static let cause = "jobkit.cause"
+
     /// Every key above, in the order log handlers print them: who and what first, then when,
     /// then why. A new key goes here too, or handlers print it after the known ones.
     public static let printOrder: [String] = [
@@ -85,5 +90,6 @@ public enum LogKeys {
         tick, firstTick, lastTick, missed, durationMS, ttlSeconds,
         reason, error, overlapped, previousOwner, previousToken, expiredAt, forceReleasedAt, store, jobs, running,
         stream, droppedLines, line,
+        permanent, cause,
     ]
 }

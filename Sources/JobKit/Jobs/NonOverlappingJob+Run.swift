@@ -62,13 +62,17 @@ extension NonOverlappingJob {
         jobMutex.logger = reporter.logger
         let signals = JobSignals()
         let cancels = cancelsOnLeaseLoss
+        let tracker = RunTracker.current
 
         let run: DBMutex.Run<Void>
         var duration = Duration.zero
         do {
             run = try await jobMutex.run(
                 lockID, ttl: ttl, tick: tick, wait: wait,
-                whenAcquired: { lease in reporter.started(lease) },
+                whenAcquired: { lease in
+                    tracker?.markLocked()
+                    reporter.started(lease)
+                },
                 whenExpired: {},
                 whenLost: { loss in signals.leaseLost(loss, cancel: cancels) }
             ) { lease in
