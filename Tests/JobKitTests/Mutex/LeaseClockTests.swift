@@ -26,13 +26,13 @@ import Testing
         let clock = PausableTestClock(start)
         let store = InMemoryLockStore(clock: clock)
         let recorder = EventRecorder()
-        let lost = Mutex<LockHolder?>(nil)
+        let lost = Mutex<LeaseLoss?>(nil)
         var taker: Lease?
         var monotonicAtPause: Duration = .zero
         let mutex = mutex(store, clock, recorder)
         let error = try await #require(throws: DBMutexTimeoutError.self) {
-            try await mutex.withLease("vm-pause-taken", whenLost: { holder in
-                lost.withLock { $0 = holder }
+            try await mutex.withLease("vm-pause-taken", whenLost: { loss in
+                lost.withLock { $0 = loss }
             }) { _ in
                 // Two beats on time keep the lease alive.
                 clock.run(for: .milliseconds(2500))
@@ -54,7 +54,7 @@ import Testing
         let event = try #require(recorder.first(.lockLost))
         #expect(event["holder"] == "newcomer")
         #expect(event.integer("holder_token") == taker?.token)
-        #expect(lost.withLock { $0 }?.owner == "newcomer")
+        #expect(lost.withLock { $0 }?.newHolder?.owner == "newcomer")
         #expect(error.overlapped)
     }
 

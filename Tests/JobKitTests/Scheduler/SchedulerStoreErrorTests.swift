@@ -56,7 +56,7 @@ import Testing
     @Test func aPermanentErrorDuringARunIsReportedAsSuchAndStillRetried() async throws {
         let url = try TestDatabase.url
         let store = try TestDatabase.store(table: "permanentMidRun")
-        try store.migrate()
+        try await store.migrate()
         let table = store.table.name
         let clock = ManualSchedulerClock(Self.start)
         let log = TickLog()

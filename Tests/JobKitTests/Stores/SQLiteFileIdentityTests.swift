@@ -37,12 +37,12 @@ import Testing
         #expect(reopened.message.contains(path))
 
         // The first store finds the file the second made, and in it the second's lock.
-        guard case .lost(let holder) = try first.heartbeat(lease, window: .seconds(30)) else {
+        guard case .lost(let loss) = try first.heartbeat(lease, window: .seconds(30)) else {
             Issue.record("the first store's lease outlived its file")
             return
         }
-        #expect(holder?.owner == "beta")
-        #expect(holder?.token == newcomer.token)
+        #expect(loss.newHolder?.owner == "beta")
+        #expect(loss.newHolder?.token == newcomer.token)
         #expect(firstEvents.first(.storeReopened)?["reason"] == "replaced")
         #expect(try first.locks().map(\.owner) == ["beta"])
         // Each store reopens once: later operations use the new file as it is.
