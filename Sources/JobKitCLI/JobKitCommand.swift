@@ -6,7 +6,10 @@ struct JobKitCommand: AsyncParsableCommand {
         CommandConfiguration(
         commandName: JobKitCLI.commandName,
         abstract: "Runs periodic jobs on a fleet of machines so that the same job never overlaps.",
-        subcommands: [RunCommand.self, ValidateCommand.self, LocksCommand.self, MigrateCommand.self, OnceCommand.self],
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, StatusCommand.self, HistoryCommand.self, LocksCommand.self,
+            MigrateCommand.self, OnceCommand.self,
+        ],
         defaultSubcommand: nil
         )
     }

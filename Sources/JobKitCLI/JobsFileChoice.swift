@@ -25,7 +25,7 @@ enum JobsFileChoice {
     static func scheduledJob(_ definition: JobDefinition) throws -> ScheduledJob {
         ScheduledJob(
             name: definition.name, schedule: definition.schedule, lockID: definition.lockID,
-            ttl: definition.ttl, jitter: definition.jitter, grace: definition.grace,
+            ttl: definition.ttl, jitter: definition.jitter, grace: definition.grace, catchUp: definition.catchUp,
             job: try JobKitCLI.registry.makeJob(
                 type: definition.type, parameters: definition.parameters, jobName: definition.name
             ),

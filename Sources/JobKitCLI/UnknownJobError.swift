@@ -1,6 +1,6 @@
 import JobKit
 
-/// `jobkit once` named a job its jobs file does not have.
+/// `jobkit once` or `jobkit status` named a job its jobs file does not have.
 struct UnknownJobError: Error, CustomStringConvertible {
     let job: String
     let file: String

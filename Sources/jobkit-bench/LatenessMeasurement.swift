@@ -37,7 +37,7 @@ struct LatenessMeasurement {
         let log = TickLog()
         let mutex = DBMutex(store: InMemoryLockStore(), owner: "jobkit-bench", ttl: .seconds(60), logger: tally.logger)
         let job = ScheduledJob(
-            name: "bench-every-\(intervalMs)ms", schedule: .every(.milliseconds(intervalMs)),
+            name: "bench-every-\(intervalMs)ms", schedule: .every(.milliseconds(intervalMs)), catchUp: .none,
             job: TickRecorderJob(log: log)
         )
         let scheduler = try Scheduler(jobs: [job], mutex: mutex, clock: clock)

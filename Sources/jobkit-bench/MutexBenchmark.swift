@@ -36,6 +36,9 @@ struct MutexBenchmark: ParsableCommand {
         )
         let lockID = "jobkit-bench-mutex-\(ProcessInfo.processInfo.processIdentifier)"
         let request = LockRequest(lockID: lockID, owner: "jobkit-bench", ttl: .seconds(60), liveness: .seconds(30))
+        var jobRequest = request
+        jobRequest.lockID = lockID + "-job"
+        jobRequest.run = RunStart(job: jobRequest.lockID, jobType: "bench")
         let raw = try options.isPostgres ? RawPostgres(url: options.libpqURL()) : nil
         let key = String(Int64.random(in: 1...Int64(Int32.max)))
         // On django-db-mutex's table, the postgres:// store on the same server is timed in the
@@ -54,6 +57,12 @@ struct MutexBenchmark: ParsableCommand {
             measured.append(("store", try rate(count) {
                 guard case .acquired(let lease) = try store.acquire(request) else { throw ValidationError("refused") }
                 _ = try store.release(lease)
+            }))
+            // The same pair for a job's run: the acquire opens its ledger row, the release ends it
+            // (and prunes past the retention), in the same two round trips.
+            measured.append(("ledger", try rate(count) {
+                guard case .acquired(let lease) = try store.acquire(jobRequest) else { throw ValidationError("refused") }
+                _ = try store.release(lease, ending: RunEnd(outcome: .succeeded))
             }))
             if let postgres {
                 measured.append(("postgres_store", try rate(count) {
@@ -78,6 +87,7 @@ struct MutexBenchmark: ParsableCommand {
         }
         let jobkit = median("jobkit")!
         let bare = median("store")!
+        let ledger = median("ledger")!
         let advisory = median("advisory")
         let postgresStore = median("postgres_store")
         let select1 = median("select1")
@@ -96,6 +106,8 @@ struct MutexBenchmark: ParsableCommand {
                 ("pairs", "pairs timed", pairs),
                 ("jobkit_pairs_per_s", "JobKit withLock pairs/s", jobkit),
                 ("store_pairs_per_s", "JobKit store acquire + release pairs/s (no heartbeat keeper)", bare),
+                ("ledger_pairs_per_s", "JobKit store acquire + release of a job's run (ledger row written) pairs/s", ledger),
+                ("ledger_ratio_vs_store", "ratio job run with ledger / bare store pair (medians)", ledger / bare),
             ] + (postgresStore.map { postgresStore in
                 [
                     ("postgres_store_pairs_per_s", "postgres:// store acquire + release pairs/s (same server, same rounds)",

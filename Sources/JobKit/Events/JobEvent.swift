@@ -73,6 +73,13 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// Fields: `job`, `lock_id`, `tick` (the latest missed tick), `first_tick`, `missed` (how
     /// many ticks were missed).
     public static let jobMisfired = JobEvent(rawValue: "job.misfired")
+    /// Ticks that no machine of the fleet ran: every machine was down, its clock was behind a
+    /// machine that claimed a later tick, or the job was skipped everywhere. Logged once per gap
+    /// across the fleet, by the machine whose run claims the next tick. Level `warning`.
+    ///
+    /// Fields: `job`, `lock_id`, `tick` (the newest missed tick), `first_tick`, `missed` (how
+    /// many), `token` and `owner` (the run that noticed).
+    public static let jobMissed = JobEvent(rawValue: "job.missed")
 
     // MARK: Locks
 

@@ -47,9 +47,25 @@ extension NonOverlappingJob {
     ///     exponential backoff judged on the store's clock; `nil` (the default) skips at once.
     /// - Returns: how the run ended; it has been reported already, except
     ///   ``JobOutcome/storeUnavailable(_:)``.
+    ///
+    /// The run leaves a row in the store's run ledger (``LockStore/runs(of:limit:)``), opened
+    /// in the acquire's round trip and ended in the release's.
     public func run(
         using mutex: DBMutex, tick: Date? = nil, ttl: LockTTL? = nil, lockID: String? = nil, jobName: String? = nil,
         jobType: String? = nil, wait: Duration? = nil
+    ) async -> JobOutcome {
+        await run(
+            using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, jobType: jobType, wait: wait,
+            whenAcquired: { _ in }
+        )
+    }
+
+    /// ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``, calling `whenAcquired` with the
+    /// lease once the lock is held (before `job.started`): the scheduler reads the ticks nobody
+    /// ran from it.
+    func run(
+        using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String?, jobType: String?,
+        wait: Duration?, whenAcquired: @escaping @Sendable (Lease) -> Void
     ) async -> JobOutcome {
         let typeName = instanceJobTypeName
         let lockID = lockID ?? typeName
@@ -69,8 +85,11 @@ extension NonOverlappingJob {
         do {
             run = try await jobMutex.run(
                 lockID, ttl: ttl, tick: tick, wait: wait,
+                job: RunStart(job: jobName, jobType: jobType ?? typeName),
+                ending: { result, lost in Self.runEnd(result, lost: lost, cancels: cancels, signals: signals) },
                 whenAcquired: { lease in
                     tracker?.markLocked()
+                    whenAcquired(lease)
                     reporter.started(lease)
                 },
                 whenExpired: {},
@@ -127,6 +146,23 @@ extension NonOverlappingJob {
             if let timeout { reporter.overran(timeout, lease: run.lease, after: duration) }
             reporter.failed(error, lease: run.lease, after: duration)
             return .failed(error)
+        }
+    }
+
+    /// What the ledger records when the worker is done, before the release answers (which may
+    /// turn a success into `overran`).
+    private static func runEnd(_ result: Result<Void, any Error>, lost: Bool, cancels: Bool, signals: JobSignals) -> RunEnd {
+        switch result {
+        case .success:
+            return RunEnd(outcome: .succeeded)
+        case .failure(let error):
+            if error is CancellationError, lost || signals.isLeaseLost {
+                return RunEnd(outcome: .lost, error: "The lease was lost while the job ran, and the job was cancelled.")
+            }
+            if error is CancellationError, signals.isCancelled {
+                return RunEnd(outcome: .cancelled, error: "The run was cancelled.")
+            }
+            return RunEnd(outcome: .failed, error: "\(error)")
         }
     }
 

@@ -31,6 +31,8 @@ public struct JobDefinition: Sendable, Hashable {
     /// Whether the scheduler runs the job. A disabled job is still checked in full, so
     /// enabling it later cannot reveal a mistake.
     public var isEnabled: Bool
+    /// Whether the most recent tick runs at start when it is within grace (`catchup`).
+    public var catchUp: CatchUp
 
     /// Creates a definition.
     ///
@@ -44,6 +46,7 @@ public struct JobDefinition: Sendable, Hashable {
     ///   - grace: How late a tick may still run; ``defaultGrace`` when omitted.
     ///   - parameters: The job's parameters as a JSON object, or nil.
     ///   - isEnabled: Whether the scheduler runs the job.
+    ///   - catchUp: What the scheduler does at start about a recent tick; ``CatchUp/latest`` when omitted.
     public init(
         name: String,
         type: String,
@@ -53,8 +56,10 @@ public struct JobDefinition: Sendable, Hashable {
         jitter: Duration = .zero,
         grace: Duration = JobDefinition.defaultGrace,
         parameters: Data? = nil,
-        isEnabled: Bool = true
+        isEnabled: Bool = true,
+        catchUp: CatchUp = .latest
     ) {
+        self.catchUp = catchUp
         self.name = name
         self.type = type
         self.schedule = schedule

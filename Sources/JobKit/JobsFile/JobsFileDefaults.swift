@@ -7,4 +7,5 @@ struct JobsFileDefaults: Sendable {
     var jitter: Duration?
     var grace: Duration?
     var timeZone: TimeZone?
+    var catchUp: CatchUp?
 }

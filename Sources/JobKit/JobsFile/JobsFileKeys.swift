@@ -4,10 +4,10 @@ enum JobsFileKeys {
     /// The keys of the top-level object.
     static let topLevel = ["database", "defaults", "jobs"]
     /// The keys of `defaults`.
-    static let defaults = ["ttl", "jitter", "grace", "timezone"]
+    static let defaults = ["ttl", "jitter", "grace", "timezone", "catchup"]
     /// The keys of a job.
     static let job = [
-        "name", "type", "every", "cron", "timezone", "ttl", "lock", "jitter", "grace", "parameters", "enabled",
+        "name", "type", "every", "cron", "timezone", "ttl", "lock", "jitter", "grace", "catchup", "parameters", "enabled",
     ]
 
     /// Words that are not close in spelling to the key they stand for.
@@ -25,6 +25,8 @@ enum JobsFileKeys {
         "id": "name",
         "lockid": "lock",
         "timeout": "ttl",
+        "catch_up": "catchup",
+        "backfill": "catchup",
     ]
 
     /// The allowed key `key` most likely stands for, or nil.

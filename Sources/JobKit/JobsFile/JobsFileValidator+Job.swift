@@ -76,6 +76,11 @@ extension JobsFileValidator {
             grace = value
         }
 
+        var catchUp = defaults.catchUp ?? .latest
+        if let member = fields["catchup"], let value = self.catchUp(member.value, scope: scope) {
+            catchUp = value
+        }
+
         var parameters: Data?
         let parametersAreValid = checkParameters(
             fields["parameters"],
@@ -100,7 +105,8 @@ extension JobsFileValidator {
                 jitter: jitter,
                 grace: grace,
                 parameters: parameters,
-                isEnabled: isEnabled
+                isEnabled: isEnabled,
+                catchUp: catchUp
             )
         }
         return entry

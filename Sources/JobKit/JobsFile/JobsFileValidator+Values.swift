@@ -228,6 +228,20 @@ extension JobsFileValidator {
         return grace
     }
 
+    /// A `catchup` policy (`"latest"` or `"none"`), or nil after reporting what is wrong, with
+    /// a did-you-mean for a near miss.
+    mutating func catchUp(_ value: JSONValue, scope: JobsFileScope) -> CatchUp? {
+        guard let text = string(value, field: "catchup", scope: scope) else { return nil }
+        if let policy = CatchUp(name: text) { return policy }
+        let choices = CatchUp.names.map { "\"\($0)\"" }.joined(separator: " or ")
+        var message = "\"\(JSONValue.abbreviated(text))\" is not a catch-up policy; use \(choices)."
+        if let suggestion = Suggestions.closest(to: text.lowercased(), among: CatchUp.names) {
+            message = "\"\(JSONValue.abbreviated(text))\" is not a catch-up policy; did you mean \"\(suggestion)\"? Use \(choices)."
+        }
+        report(message, at: value.offset, scope: scope, field: "catchup")
+        return nil
+    }
+
     // MARK: Names
 
     /// A time zone named the way ``TimeZoneName`` accepts. Each name is resolved once per file,

@@ -111,6 +111,9 @@ struct JobsFileValidator {
         if let member = fields["grace"] {
             defaults.grace = grace(member.value, scope: scope)
         }
+        if let member = fields["catchup"] {
+            defaults.catchUp = catchUp(member.value, scope: scope)
+        }
         if let member = fields["timezone"] {
             defaults.timeZone = timeZone(member.value, scope: scope)
         }

@@ -50,15 +50,23 @@ extension DBMutex {
 
     /// Acquires (waiting up to `wait`), runs `body`, stops the keeper and releases; reports
     /// nothing to the caller yet.
+    ///
+    /// With `job`, the acquisition opens the job's run-ledger row and the release ends it
+    /// with what `ending` makes of the body's result and whether the lease was lost, in the
+    /// same round trips.
     func run<R>(
         _ lockID: String, ttl: LockTTL?, tick: Date?, wait: Duration? = nil,
+        job: RunStart? = nil,
+        ending: (Result<R, any Error>, _ lost: Bool) -> RunEnd = { _, _ in RunEnd(outcome: .succeeded) },
         whenAcquired: @escaping @Sendable (Lease) -> Void = { _ in },
         whenExpired: @escaping @Sendable () -> Void,
         whenLost: @escaping @Sendable (LeaseLoss) -> Void,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (Lease) async throws -> R
     ) async throws -> Run<R> {
-        let request = try request(lockID, ttl: ttl, tick: tick)
+        var jobRequest = try request(lockID, ttl: ttl, tick: tick)
+        jobRequest.run = job
+        let request = jobRequest
         let mutex = self
         var waiter = wait.map(LockWaiter.init(budget:))
         let keeper: LeaseKeeper
@@ -82,9 +90,10 @@ extension DBMutex {
         await keeper.stop()
         let store = self.store
         let lease = keeper.lease
+        let end = job.map { _ in ending(result, keeper.loss != nil) }
         let release: Result<ReleaseResult, any Error>
         do {
-            release = .success(try await BlockingQueue.run { try store.release(lease) })
+            release = .success(try await BlockingQueue.run { try store.release(lease, ending: end) })
         } catch {
             release = .failure(error)
         }

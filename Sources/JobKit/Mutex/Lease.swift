@@ -23,12 +23,17 @@ public struct Lease: Sendable, Hashable {
     /// Set when the acquisition took the lock over from a holder that expired or stopped
     /// beating, rather than finding it free.
     public var recovered: LockRecovery?
+    /// The last tick claimed for this lock before this acquisition, when the acquisition
+    /// claimed a tick: every tick of the schedule strictly between the two was run by no
+    /// machine. Only the acquisition that claims a tick sees it, so a gap is seen once.
+    public var previousTick: Date?
 
     /// Creates a lease. Stores create leases; user code reads them.
     public init(
         lockID: String, token: Int64, owner: String, acquiredAt: Date, expiresAt: Date?,
-        aliveUntil: Date?, tick: Date?, recovered: LockRecovery?
+        aliveUntil: Date?, tick: Date?, recovered: LockRecovery?, previousTick: Date? = nil
     ) {
+        self.previousTick = previousTick
         self.lockID = lockID
         self.token = token
         self.owner = owner

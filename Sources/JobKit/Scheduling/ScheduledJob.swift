@@ -16,6 +16,8 @@ public struct ScheduledJob: Sendable {
     /// How late a tick may still run (after a pause or a sleep); older ticks are reported as
     /// `job.misfired` instead.
     public var grace: Duration
+    /// Whether the most recent tick runs at start when it is within ``grace``.
+    public var catchUp: CatchUp
     /// The job itself.
     public var job: any NonOverlappingJob
     /// The `job_type` of its events: the type name its jobs file uses (`shell`, `report`);
@@ -25,8 +27,10 @@ public struct ScheduledJob: Sendable {
     /// Creates a scheduled job.
     public init(
         name: String, schedule: Schedule, lockID: String? = nil, ttl: LockTTL = .default,
-        jitter: Duration = .zero, grace: Duration = .seconds(10), job: any NonOverlappingJob, jobType: String? = nil
+        jitter: Duration = .zero, grace: Duration = .seconds(10), catchUp: CatchUp = .latest, job: any NonOverlappingJob,
+        jobType: String? = nil
     ) {
+        self.catchUp = catchUp
         self.name = name
         self.schedule = schedule
         self.lockID = lockID ?? name

@@ -14,7 +14,10 @@ import ServiceLifecycle
 /// A job still running here when its next tick comes is skipped without asking the store
 /// (`job.skipped`, `reason` `still_running`). A tick missed by more than the job's grace
 /// (the process was paused, the machine slept) is reported as `job.misfired`; missed ticks
-/// within the grace are coalesced into one run. When the store cannot be reached, jobs do not
+/// within the grace are coalesced into one run. Ticks that no machine ran are reported once
+/// for the fleet as `job.missed`, by the run that claims the next tick; at start, the most
+/// recent tick within grace runs (``CatchUp/latest``) unless the job says ``CatchUp/none``.
+/// When the store cannot be reached, jobs do not
 /// run (fail closed): `store.unavailable` is reported once per outage, `store.recovered` when
 /// it returns.
 public final class Scheduler: Service {
@@ -155,7 +158,7 @@ public final class Scheduler: Service {
     /// The life of one job: wait for its next tick, fire, repeat; on shutdown, let a running
     /// fire finish within the grace period.
     private func drive(_ job: ScheduledJob, health: StoreHealth) async {
-        let planner = TickPlanner(schedule: job.schedule, grace: job.grace + job.jitter)
+        let planner = TickPlanner(schedule: job.schedule, grace: job.grace + job.jitter, catchUp: job.catchUp == .latest)
         let tracker = trackers[job.name]!
         var lastHandled: Date?
         await withDiscardingTaskGroup { runs in
@@ -193,7 +196,8 @@ public final class Scheduler: Service {
 
     private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth) async {
         let outcome = await job.job.run(
-            using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name, jobType: job.jobType
+            using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name, jobType: job.jobType,
+            wait: nil, whenAcquired: { lease in self.reportMissed(job, lease) }
         )
         if case .storeUnavailable(let error) = outcome {
             health.failed(error, job: job.name)
@@ -247,6 +251,25 @@ public final class Scheduler: Service {
                 LogKeys.job: .string(job.name), LogKeys.lockID: .string(job.lockID),
                 LogKeys.tick: .date(missed.last), LogKeys.firstTick: .date(missed.first),
                 LogKeys.missed: .number(Int64(missed.count)),
+            ]
+        )
+    }
+
+    /// Reports the ticks between the tick this run claimed and the one claimed before it: no
+    /// machine ran them. Only the acquisition that claims a tick learns the previous one, so
+    /// each gap is reported once across the fleet.
+    private func reportMissed(_ job: ScheduledJob, _ lease: Lease) {
+        guard let tick = lease.tick, let previous = lease.previousTick,
+              let missed = job.schedule.ticks(between: previous, and: tick)
+        else { return }
+        logger.jobEvent(
+            .jobMissed, level: .warning,
+            "Job \"\(job.name)\": \(missed.count) tick(s) before \(tick.jobKitTimestamp) were run by no machine.",
+            [
+                LogKeys.job: .string(job.name), LogKeys.lockID: .string(job.lockID),
+                LogKeys.tick: .date(missed.last), LogKeys.firstTick: .date(missed.first),
+                LogKeys.missed: .number(Int64(missed.count)), LogKeys.token: .number(lease.token),
+                LogKeys.owner: .string(lease.owner),
             ]
         )
     }

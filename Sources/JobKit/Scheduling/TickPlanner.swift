@@ -7,8 +7,11 @@ import Foundation
 /// ## Rules
 /// Let `L` be the last handled instant (``TickPlan/lastHandled`` of the previous plan) and
 /// `now` the current time. The **due** ticks are the ticks `t` with `L < t ≤ now`.
-/// - **At start** (`lastHandled` nil) nothing in the past runs, however recent: no tick is
-///   due, and the first run is ``TickPlan/nextTick``, the first tick strictly after `now`.
+/// - **At start** (`lastHandled` nil) without ``catchUp``, nothing in the past runs, however
+///   recent: no tick is due, and the first run is ``TickPlan/nextTick``, the first tick
+///   strictly after `now`. With ``catchUp``, the latest tick at or before `now` runs if it is
+///   within grace (the store refuses it as already ran if another machine ran it); older
+///   ticks are not this process's to report (the store reports what nobody ran as `job.missed`).
 /// - A due tick is **within grace** when `now − t ≤ grace`, and **missed** when
 ///   `now − t > grace`.
 /// - The **latest** due tick runs (``TickPlan/run``) if it is within grace. The other due
@@ -32,11 +35,14 @@ public struct TickPlanner: Sendable, Hashable {
     public var schedule: Schedule
     /// How late a tick may still run.
     public var grace: Duration
+    /// Whether the latest tick within grace runs at start (``CatchUp/latest``).
+    public var catchUp: Bool
 
     /// Creates a planner.
-    public init(schedule: Schedule, grace: Duration) {
+    public init(schedule: Schedule, grace: Duration, catchUp: Bool = false) {
         self.schedule = schedule
         self.grace = grace
+        self.catchUp = catchUp
     }
 
     /// The plan at `now`, given the last instant this process handled (nil at start).
@@ -48,7 +54,13 @@ public struct TickPlanner: Sendable, Hashable {
             // At start (or with a `lastHandled` that is not a usable date): everything up to
             // now counts as handled.
             let next = schedule.nextTick(afterMilliseconds: nowMS).map { Date(tickMilliseconds: $0) }
-            return TickPlan(run: nil, coalesced: 0, misfired: nil, nextTick: next, lastHandled: now)
+            var run: Date?
+            let (oldest, overflow) = nowMS.subtractingReportingOverflow(graceMilliseconds)
+            if catchUp, !overflow,
+               let latest = schedule.lastTick(atOrBeforeMilliseconds: nowMS, afterMilliseconds: oldest - 1) {
+                run = Date(tickMilliseconds: latest)
+            }
+            return TickPlan(run: run, coalesced: 0, misfired: nil, nextTick: next, lastHandled: now)
         }
         let next = schedule.nextTick(afterMilliseconds: max(nowMS, lastMS)).map { Date(tickMilliseconds: $0) }
         guard let latest = schedule.lastTick(atOrBeforeMilliseconds: nowMS, afterMilliseconds: lastMS) else {

@@ -83,7 +83,8 @@ enum LockRules {
             let written = acquiredRow(request, token: try nextToken(), previous: row, at: now)
             let lease = Lease(
                 lockID: written.lockID, token: written.token, owner: written.owner, acquiredAt: written.acquiredAt,
-                expiresAt: written.expiresAt, aliveUntil: written.aliveUntil, tick: request.tick, recovered: recovery
+                expiresAt: written.expiresAt, aliveUntil: written.aliveUntil, tick: request.tick, recovered: recovery,
+                previousTick: request.tick == nil ? nil : row?.lastTick
             )
             return (.acquired(lease), written)
         }
@@ -106,7 +107,9 @@ enum LockRules {
     static func loss(of lease: Lease, in row: LockRow?) -> LeaseLoss? {
         guard let row else { return .forceReleased(at: nil) }   // the row was deleted by hand
         if row.token != lease.token { return .takenOver(by: row.holder, released: row.releasedAt != nil) }
-        if let forcedAt = row.forceReleasedAt { return .forceReleased(at: forcedAt) }
+        // A version-1 binary (SQLite) does not clear the mark when it acquires: count it only
+        // when it is not older than the acquisition.
+        if let forcedAt = row.forceReleasedAt, forcedAt >= row.acquiredAt { return .forceReleased(at: forcedAt) }
         return nil
     }
 

@@ -35,6 +35,17 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func release(_ lease: Lease) throws -> ReleaseResult
 
+    /// Releases `lease` like ``release(_:)`` and ends its run-ledger row (opened by an acquire
+    /// with a ``LockRequest/run``) with `run`, in the same round trip and commit. `nil` ends
+    /// no row. A store without a ledger releases only.
+    func release(_ lease: Lease, ending run: RunEnd?) throws -> ReleaseResult
+
+    /// The newest runs of `job` in the run ledger, newest first, at most `limit`.
+    ///
+    /// - Throws: ``RunLedgerUnavailableError`` for a store that keeps no ledger; the store's
+    ///   error (such as ``SchemaVersionError``) when it cannot be read.
+    func runs(of job: String, limit: Int) throws -> [RunRecord]
+
     /// Every lock row the store keeps, ordered by lock id, with its state now.
     @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func locks() throws -> [LockState]
@@ -55,6 +66,18 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     func validateForScheduling() throws
 }
 
+extension LockStore {
+    /// Releases only: a store without a run ledger has no row to end.
+    public func release(_ lease: Lease, ending run: RunEnd?) throws -> ReleaseResult {
+        try release(lease)
+    }
+
+    /// Throws ``RunLedgerUnavailableError``: this store keeps no run ledger.
+    public func runs(of job: String, limit: Int) throws -> [RunRecord] {
+        throw RunLedgerUnavailableError(store: description)
+    }
+}
+
 /// What ``LockStore/acquire(_:)`` is asked for.
 public struct LockRequest: Sendable, Hashable {
     /// The lock id; see ``LockID`` for the rules.
@@ -67,14 +90,20 @@ public struct LockRequest: Sendable, Hashable {
     public var liveness: Duration?
     /// The scheduled tick this run is for, if any; see the once-per-tick rule on ``LockStore``.
     public var tick: Date?
+    /// The job this acquisition runs, when it is a job's run: the store then opens its
+    /// run-ledger row in the same round trip. `nil` (the plain mutex) writes no row.
+    public var run: RunStart?
 
     /// Creates a request.
-    public init(lockID: String, owner: String, ttl: Duration?, liveness: Duration?, tick: Date? = nil) {
+    public init(
+        lockID: String, owner: String, ttl: Duration?, liveness: Duration?, tick: Date? = nil, run: RunStart? = nil
+    ) {
         self.lockID = lockID
         self.owner = owner
         self.ttl = ttl
         self.liveness = liveness
         self.tick = tick
+        self.run = run
     }
 }
 

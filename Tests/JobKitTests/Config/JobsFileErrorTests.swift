@@ -392,7 +392,17 @@ import Testing
         MalformedJobsFile(
             "unknown key far from any",
             #"{"jobs": [{"name": "a", "type": "report", "every": "5m", "color": "red"}]}"#,
-            #"jobs.json:1:58: job #1 "a": unknown key "color"; the keys of a job are name, type, every, cron, timezone, ttl, lock, jitter, grace, parameters and enabled."#
+            #"jobs.json:1:58: job #1 "a": unknown key "color"; the keys of a job are name, type, every, cron, timezone, ttl, lock, jitter, grace, catchup, parameters and enabled."#
+        ),
+        MalformedJobsFile(
+            "a catch-up policy misspelled",
+            #"{"jobs": [{"name": "a", "type": "report", "every": "5m", "catchup": "lastest"}]}"#,
+            #"jobs.json:1:69: job #1 "a": field "catchup": "lastest" is not a catch-up policy; did you mean "latest"? Use "latest" or "none"."#
+        ),
+        MalformedJobsFile(
+            "a catch-up policy that is not a string, in defaults",
+            #"{"defaults": {"catchup": false}, "jobs": []}"#,
+            #"jobs.json:1:26: field "defaults.catchup": expected a string, found false."#
         ),
         MalformedJobsFile(
             "synonym of a key",

@@ -11,6 +11,8 @@ struct ConformanceContext: Sendable {
     let table: TableName
     /// A directory of its own for files (removed by ``cleanUp()``).
     let directory: URL
+    /// How many runs per job the store's ledger keeps.
+    var retention: RunRetention = .default
 
     init(kind: StoreKind) throws {
         let testName = Test.current?.name ?? "test"

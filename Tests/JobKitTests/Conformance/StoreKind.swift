@@ -22,8 +22,8 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     static let all: [StoreKind] = [
-        StoreKind("PostgreSQL") { try PostgresLockStore(url: $0.postgresURL(), configuration: .init(table: $0.table)) },
-        StoreKind("SQLite") { try SQLiteLockStore(path: $0.file("locks.sqlite"), configuration: .init(table: $0.table)) },
-        StoreKind("memory") { _ in InMemoryLockStore() },
+        StoreKind("PostgreSQL") { try PostgresLockStore(url: $0.postgresURL(), configuration: .init(table: $0.table, retention: $0.retention)) },
+        StoreKind("SQLite") { try SQLiteLockStore(path: $0.file("locks.sqlite"), configuration: .init(table: $0.table, retention: $0.retention)) },
+        StoreKind("memory") { InMemoryLockStore(retention: $0.retention) },
     ]
 }

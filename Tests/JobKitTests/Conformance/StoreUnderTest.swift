@@ -109,8 +109,11 @@ extension StoreKind {
     ///
     /// - Parameter migrate: whether to call ``LockStore/migrate()`` first; without it, the
     ///   store meets its schema on first use.
-    func withStore<R>(migrate: Bool = true, _ body: (StoreUnderTest) async throws -> R) async throws -> R {
-        let context = try ConformanceContext(kind: self)
+    func withStore<R>(
+        migrate: Bool = true, retention: RunRetention = .default, _ body: (StoreUnderTest) async throws -> R
+    ) async throws -> R {
+        var context = try ConformanceContext(kind: self)
+        context.retention = retention
         defer { context.cleanUp() }
         let subject = StoreUnderTest(store: try open(context), context: context)
         if migrate { try await subject.migrate() }

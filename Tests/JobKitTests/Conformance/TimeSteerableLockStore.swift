@@ -14,15 +14,17 @@ extension SQLiteLockStore: TimeSteerableLockStore {}
 extension InMemoryLockStore: TimeSteerableLockStore {}
 
 extension PostgresLockStore.Configuration {
-    init(table: TableName) {
+    init(table: TableName, retention: RunRetention = .default) {
         self.init()
         self.table = table
+        self.retention = retention
     }
 }
 
 extension SQLiteLockStore.Configuration {
-    init(table: TableName) {
+    init(table: TableName, retention: RunRetention = .default) {
         self.init()
         self.table = table
+        self.retention = retention
     }
 }

@@ -83,9 +83,9 @@ extension Jobs {
 
             async let running = job.run(using: mutex, ttl: .seconds(60), lockID: lockID, jobName: "release-fails")
             _ = try await recorder.waitFor(.jobStarted)
-            // The release function disappears: the release fails, the work did not.
+            // The release function (schema version 2's) disappears: the release fails, the work did not.
             try PostgresTestSQL.run(
-                try TestDatabase.url, "DROP FUNCTION \(store.table.quoted(suffix: "_release"))(text, bigint, boolean)"
+                try TestDatabase.url, "DROP FUNCTION \(store.table.quoted(suffix: "_release_v2"))(text, bigint, boolean, text, text)"
             )
             gate.open()
             let outcome = await running

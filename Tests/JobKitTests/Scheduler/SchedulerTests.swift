@@ -37,7 +37,7 @@ import Testing
         let log = TickLog()
         let recorder = EventRecorder()
         let scheduler = try Scheduler(
-            jobs: [ScheduledJob(name: "grid", schedule: .every(.seconds(1)), job: CountingJob(log: log))],
+            jobs: [ScheduledJob(name: "grid", schedule: .every(.seconds(1)), catchUp: .none, job: CountingJob(log: log))],
             mutex: mutex(InMemoryLockStore(), recorder), clock: clock
         )
         try await withScheduler(scheduler) { _ in
@@ -62,7 +62,7 @@ import Testing
         let log = TickLog()
         let recorder = EventRecorder()
         let scheduler = try Scheduler(
-            jobs: [ScheduledJob(name: "coalesce", schedule: .every(.seconds(10)), grace: .seconds(30), job: CountingJob(log: log))],
+            jobs: [ScheduledJob(name: "coalesce", schedule: .every(.seconds(10)), grace: .seconds(30), catchUp: .none, job: CountingJob(log: log))],
             mutex: mutex(InMemoryLockStore(), recorder), clock: clock
         )
         try await withScheduler(scheduler) { _ in
@@ -81,7 +81,7 @@ import Testing
         let log = TickLog()
         let recorder = EventRecorder()
         let scheduler = try Scheduler(
-            jobs: [ScheduledJob(name: "misfire", schedule: .every(.seconds(10)), grace: .seconds(3), job: CountingJob(log: log))],
+            jobs: [ScheduledJob(name: "misfire", schedule: .every(.seconds(10)), grace: .seconds(3), catchUp: .none, job: CountingJob(log: log))],
             mutex: mutex(InMemoryLockStore(), recorder), clock: clock
         )
         try await withScheduler(scheduler) { _ in
@@ -108,7 +108,7 @@ import Testing
         let recorder = EventRecorder()
         let store = SwitchableStore()
         let scheduler = try Scheduler(
-            jobs: [ScheduledJob(name: "slow", schedule: .every(.seconds(1)), job: GatedJob(log: log, gate: gate))],
+            jobs: [ScheduledJob(name: "slow", schedule: .every(.seconds(1)), catchUp: .none, job: GatedJob(log: log, gate: gate))],
             mutex: mutex(store, recorder), clock: clock
         )
         try await withScheduler(scheduler) { _ in
@@ -133,7 +133,7 @@ import Testing
         let store = SwitchableStore()
         store.setDown(true)
         let scheduler = try Scheduler(
-            jobs: [ScheduledJob(name: "outage", schedule: .every(.seconds(10)), job: CountingJob(log: log))],
+            jobs: [ScheduledJob(name: "outage", schedule: .every(.seconds(10)), catchUp: .none, job: CountingJob(log: log))],
             mutex: mutex(store, recorder), clock: clock
         )
         /// Moves the clock to the next timer and waits until the scheduler is asleep again with
@@ -179,7 +179,7 @@ import Testing
         var configuration = Scheduler.Configuration()
         configuration.shutdownGrace = .seconds(5)
         let scheduler = try Scheduler(
-            jobs: [ScheduledJob(name: "finishing", schedule: .every(.seconds(1)), job: GatedJob(log: log, gate: gate))],
+            jobs: [ScheduledJob(name: "finishing", schedule: .every(.seconds(1)), catchUp: .none, job: GatedJob(log: log, gate: gate))],
             mutex: mutex(store, recorder), clock: clock, configuration: configuration
         )
         try await testGracefulShutdown { trigger in
@@ -211,7 +211,7 @@ import Testing
         var configuration = Scheduler.Configuration()
         configuration.shutdownGrace = .seconds(5)
         let scheduler = try Scheduler(
-            jobs: [ScheduledJob(name: "stuck", schedule: .every(.seconds(1)), job: GatedJob(log: log, gate: Gate()))],
+            jobs: [ScheduledJob(name: "stuck", schedule: .every(.seconds(1)), catchUp: .none, job: GatedJob(log: log, gate: Gate()))],
             mutex: mutex(store, recorder), clock: clock, configuration: configuration
         )
         try await testGracefulShutdown { trigger in

@@ -30,15 +30,32 @@ public final class InMemoryLockStore: LockStore {
     private struct State {
         var rows: [String: LockRow] = [:]
         var lastToken: Int64 = 0
+        /// The run ledger: each job's runs, oldest first.
+        var runs: [String: [RunRecord]] = [:]
+        /// The job of each run token still in the ledger.
+        var jobOfToken: [Int64: String] = [:]
+
+        /// Replaces the run of `record.token`, if it is still kept.
+        mutating func update(_ record: RunRecord) {
+            guard let index = runs[record.job]?.lastIndex(where: { $0.token == record.token }) else { return }
+            runs[record.job]?[index] = record
+        }
+
+        func run(token: Int64) -> RunRecord? {
+            jobOfToken[token].flatMap { job in runs[job]?.last { $0.token == token } }
+        }
     }
 
     /// The clock all lock arithmetic reads.
     public let clock: any LockClock
+    /// How many runs of each job the ledger keeps.
+    public let retention: RunRetention
     private let state = Mutex(State())
 
     /// Creates an empty store reading `clock`; by default the system clock.
-    public init(clock: any LockClock = SystemLockClock()) {
+    public init(clock: any LockClock = SystemLockClock(), retention: RunRetention = .default) {
         self.clock = clock
+        self.retention = retention
     }
 
     public var description: String { "memory:" }
@@ -58,11 +75,25 @@ public final class InMemoryLockStore: LockStore {
         try LockID.validate(request.lockID)
         let now = LockRules.onMicrosecondGrid(now ?? clock.now())
         return state.withLock { state in
-            let (result, write) = LockRules.acquire(state.rows[request.lockID], for: request, at: now) {
+            let previous = state.rows[request.lockID]
+            let (result, write) = LockRules.acquire(previous, for: request, at: now) {
                 state.lastToken += 1
                 return state.lastToken
             }
             if let write { state.rows[request.lockID] = write }
+            if case .acquired(let lease) = result, let record = RunLedgerRules.started(request, lease) {
+                if lease.recovered != nil, let previous,
+                   let gone = state.run(token: previous.token).flatMap({ RunLedgerRules.takenOver($0, at: now) }) {
+                    state.update(gone)
+                }
+                state.runs[record.job, default: []].append(record)
+                state.jobOfToken[record.token] = record.job
+                let excess = (state.runs[record.job]?.count ?? 0) - retention.runsPerJob
+                if excess > 0 {
+                    for pruned in state.runs[record.job]?.prefix(excess) ?? [] { state.jobOfToken[pruned.token] = nil }
+                    state.runs[record.job]?.removeFirst(excess)
+                }
+            }
             return result
         }
     }
@@ -77,12 +108,23 @@ public final class InMemoryLockStore: LockStore {
     }
 
     public func release(_ lease: Lease) -> ReleaseResult {
+        release(lease, ending: nil)
+    }
+
+    public func release(_ lease: Lease, ending run: RunEnd?) -> ReleaseResult {
         let now = LockRules.onMicrosecondGrid(clock.now())
         return state.withLock { state in
             let (result, write) = LockRules.release(state.rows[lease.lockID], lease: lease, at: now)
             if let write { state.rows[lease.lockID] = write }
+            if let run, let record = state.run(token: lease.token) {
+                state.update(RunLedgerRules.ended(record, with: run, release: result, at: now))
+            }
             return result
         }
+    }
+
+    public func runs(of job: String, limit: Int) -> [RunRecord] {
+        state.withLock { Array(($0.runs[job] ?? []).suffix(max(0, limit)).reversed()) }
     }
 
     public func locks() -> [LockState] {

@@ -64,10 +64,15 @@ final class PostgresConnection: @unchecked Sendable {
         do {
             _ = try check(PQexec(handle, sql), context: context())
         } catch {
-            if !isBroken, PQtransactionStatus(handle) != PQTRANS_IDLE {
-                PQclear(PQexec(handle, "ROLLBACK"))
-            }
+            rollBackIfInTransaction()
             throw error
+        }
+    }
+
+    /// Rolls back an open (or aborted) transaction, so the pooled connection is usable again.
+    func rollBackIfInTransaction() {
+        if !isBroken, PQtransactionStatus(handle) != PQTRANS_IDLE {
+            PQclear(PQexec(handle, "ROLLBACK"))
         }
     }
 

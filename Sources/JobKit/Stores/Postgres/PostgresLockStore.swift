@@ -8,8 +8,10 @@ import Synchronization
 /// session state is used (no advisory locks held across statements), so it works through
 /// PgBouncer in transaction mode.
 ///
-/// The schema is created or updated on first use (unless the role lacks the rights), or up
-/// front with ``migrate()``. A broken connection is
+/// The schema has a version, recorded in the table `<table>_schema`. It is created or brought
+/// up to date on first use, or up front with ``migrate()``; a role that may not create objects
+/// uses a schema an operator migrated, and gets a ``SchemaVersionError`` naming
+/// `jobkit migrate` when that schema is missing or older than this JobKit needs. A broken connection is
 /// replaced and the call tried once more; every statement is safe to repeat: a repeated
 /// acquire at worst finds its own first attempt holding the lock and is refused, which frees
 /// itself when the heartbeat window passes.
@@ -22,8 +24,11 @@ public final class PostgresLockStore: LockStore {
         public var maximumConnections: Int = 4
         /// How long opening a connection may take, unless the URL sets `connect_timeout`.
         public var connectTimeout: Duration = .seconds(5)
-        /// Whether the first operation creates the schema when it is missing.
+        /// Whether the first operation creates the schema or brings it up to date; when `false`,
+        /// it only checks the recorded version (see ``SchemaVersionError``).
         public var migratesAutomatically: Bool = true
+        /// How many runs of each job the run ledger keeps.
+        public var retention: RunRetention = .default
         /// Whether a release may skip waiting for its commit to reach disk
         /// (`synchronous_commit = off` for that one transaction). A release lost in a crash
         /// only delays the next holder until the TTL or heartbeat window passes; acquires and
@@ -37,7 +42,8 @@ public final class PostgresLockStore: LockStore {
     private let pool: PostgresConnectionPool
     private let schema: PostgresSchema
     private let configuration: Configuration
-    private let migrated = Mutex(false)
+    /// The schema version known to be in place, once checked or migrated.
+    private let knownVersion = Mutex<Int?>(nil)
 
     /// Opens a store on `url` (a `postgres://` URL or a libpq keyword string). No connection is
     /// made until the first operation.
@@ -55,11 +61,16 @@ public final class PostgresLockStore: LockStore {
 
     public var description: String { "\(pool.target) (table \(schema.table))" }
 
+    /// Brings the schema to the version this JobKit needs, from any earlier version, keeping
+    /// every lock row and token. A schema that is current already is left alone, so a role
+    /// without `CREATE` passes; one that needs a step such a role may not take throws
+    /// ``SchemaVersionError`` naming `jobkit migrate`.
     public func migrate() throws {
-        try pool.withConnection { (connection) throws(PostgresError) in
-            try connection.script(schema.migration, context: "creating the lock schema in \(schema.table)")
+        let migration = PostgresMigration(schema: schema)
+        if let refusal = try pool.withConnection({ (connection) throws(PostgresError) in try migration.run(on: connection) }) {
+            throw refusal
         }
-        migrated.withLock { $0 = true }
+        knownVersion.withLock { $0 = PostgresSchema.currentVersion }
     }
 
     /// Whether the lock table exists (it does once ``migrate()`` ran). Asks the server without
@@ -86,6 +97,7 @@ public final class PostgresLockStore: LockStore {
             request.ttl.map { String($0.jobKitMicroseconds) },
             request.liveness.map { String($0.jobKitMicroseconds) },
             request.tick.map { String($0.jobKitEpochMicroseconds) },
+            request.run?.job, request.run?.jobType, request.run.map { _ in String(configuration.retention.runsPerJob) },
             now.map { String($0.jobKitEpochMicroseconds) },
         ]
         let result = try run(schema.acquire, parameters, "acquiring lock \(String(reflecting: request.lockID))")
@@ -123,7 +135,8 @@ public final class PostgresLockStore: LockStore {
         return .acquired(
             Lease(
                 lockID: request.lockID, token: holder.token, owner: holder.owner, acquiredAt: holder.since,
-                expiresAt: holder.until, aliveUntil: holder.aliveUntil, tick: request.tick, recovered: recovery
+                expiresAt: holder.until, aliveUntil: holder.aliveUntil, tick: request.tick, recovered: recovery,
+                previousTick: request.tick == nil ? nil : try result.int64(0, 13).map(Date.init(epochMicroseconds:))
             )
         )
     }
@@ -144,8 +157,16 @@ public final class PostgresLockStore: LockStore {
     }
 
     public func release(_ lease: Lease) throws -> ReleaseResult {
-        let result = try run(
-            schema.release, [lease.lockID, String(lease.token), configuration.relaxedRelease ? "t" : "f"],
+        try release(lease, ending: nil)
+    }
+
+    public func release(_ lease: Lease, ending run: RunEnd?) throws -> ReleaseResult {
+        let result = try self.run(
+            schema.release,
+            [
+                lease.lockID, String(lease.token), configuration.relaxedRelease ? "t" : "f",
+                run?.outcome.name, run?.boundedError,
+            ],
             "releasing lock \(String(reflecting: lease.lockID))"
         )
         guard result.rowCount == 1 else { throw result.unexpected("release returned \(result.rowCount) rows") }
@@ -162,8 +183,25 @@ public final class PostgresLockStore: LockStore {
         }
     }
 
+    public func runs(of job: String, limit: Int) throws -> [RunRecord] {
+        let result = try run(schema.history, [job, String(max(0, limit))], "reading the runs of job \(String(reflecting: job))")
+        return try (0..<result.rowCount).map { (row) throws(PostgresError) in
+            guard let outcome = result.string(row, 8).flatMap(RunOutcome.init(name:)) else {
+                throw result.unexpected("a run row has the outcome \(result.string(row, 8) ?? "NULL")")
+            }
+            return RunRecord(
+                job: try result.requiredString(row, 0), jobType: result.string(row, 1),
+                lockID: try result.requiredString(row, 2), tick: try result.int64(row, 3).map(Date.init(epochMicroseconds:)),
+                token: try result.requiredInt64(row, 4), owner: try result.requiredString(row, 5),
+                startedAt: try Date(epochMicroseconds: result.requiredInt64(row, 6)),
+                endedAt: try result.int64(row, 7).map(Date.init(epochMicroseconds:)), outcome: outcome,
+                error: result.string(row, 9), overlapped: try result.bool(row, 10) ?? false
+            )
+        }
+    }
+
     public func locks() throws -> [LockState] {
-        let result = try run(schema.locks, [], "listing locks")
+        let result = try run(schema.locks, [], minimumVersion: 1, "listing locks")
         return try (0..<result.rowCount).map { (row) throws(PostgresError) in
             LockState(
                 lockID: try result.requiredString(row, 0),
@@ -181,31 +219,37 @@ public final class PostgresLockStore: LockStore {
 
     public func forceRelease(_ lockID: String) throws -> Bool {
         try LockID.validate(lockID)
-        return try run(schema.forceRelease, [lockID], "force-releasing lock \(String(reflecting: lockID))").rowCount == 1
+        return try run(schema.forceRelease, [lockID], minimumVersion: 1, "force-releasing lock \(String(reflecting: lockID))").rowCount == 1
     }
 
-    /// Runs one statement, bringing the schema up to date first when this store has not yet.
-    private func run(_ sql: String, _ parameters: [String?], _ context: @autoclosure () -> String) throws(PostgresError) -> PostgresResult {
-        if configuration.migratesAutomatically && !migrated.withLock({ $0 }) {
-            try migrateOnFirstUse()
-        }
+    /// Runs one statement, making sure first (once per store) that the schema is at least at
+    /// `minimumVersion`.
+    private func run(
+        _ sql: String, _ parameters: [String?], minimumVersion: Int = PostgresSchema.currentVersion,
+        _ context: @autoclosure () -> String
+    ) throws -> PostgresResult {
+        try ensureSchema(minimumVersion)
         return try pool.withConnection { (connection) throws(PostgresError) in
             try connection.query(sql, parameters, context: context())
         }
     }
 
-    /// Runs the migration once per store: `CREATE … IF NOT EXISTS` and `CREATE OR REPLACE`
-    /// make it idempotent, so an upgraded JobKit brings its functions up to date on start. A
-    /// role without DDL rights (SQLSTATE 42501) uses the schema as an operator migrated it.
-    private func migrateOnFirstUse() throws(PostgresError) {
-        do {
-            try pool.withConnection { (connection) throws(PostgresError) in
-                try connection.script(schema.migration, context: "creating the lock schema in \(schema.table)")
-            }
-        } catch where error.sqlState == "42501" {
-            // Not allowed to migrate: assume `jobkit migrate` was run by someone who is.
+    /// On first use, migrates (when ``Configuration/migratesAutomatically``) or else only reads
+    /// the recorded version, and throws ``SchemaVersionError`` when it is older than `minimum`.
+    /// A failed check is tried again on the next call, so an operator's `jobkit migrate`
+    /// takes effect without a restart.
+    private func ensureSchema(_ minimum: Int) throws {
+        if let known = knownVersion.withLock({ $0 }), known >= minimum { return }
+        if configuration.migratesAutomatically {
+            try migrate()
+            return
         }
-        migrated.withLock { $0 = true }
+        let migration = PostgresMigration(schema: schema)
+        let found = try pool.withConnection { (connection) throws(PostgresError) in try migration.recordedVersion(on: connection) }
+        guard found >= minimum else {
+            throw SchemaVersionError(table: schema.table.description, found: found, required: minimum, cause: nil)
+        }
+        knownVersion.withLock { $0 = found }
     }
 
     /// The loss the heartbeat or release function named (`force_released`, `taken_over`,

@@ -44,7 +44,10 @@ public final class SQLiteLockStore: LockStore {
         /// How long an operation waits while other connections hold the file's write lock
         /// before it fails with ``SQLiteError/Code/busy``.
         public var busyTimeout: Duration = .seconds(5)
-        /// Whether opening the store creates the tables when they are missing.
+        /// How many runs of each job the run ledger keeps.
+        public var retention: RunRetention = .default
+        /// Whether opening the store creates the tables or brings them up to date; when
+        /// `false`, the first operation only checks the recorded version (see ``SchemaVersionError``).
         public var migratesAutomatically: Bool = true
         /// Whether opening the store creates the file when it is missing and switches it to
         /// WAL mode. Without it, a missing file fails with ``SQLiteError/Code/cannotOpen`` and
@@ -65,9 +68,12 @@ public final class SQLiteLockStore: LockStore {
 
     private let schema: SQLiteSchema
     private let configuration: Configuration
+    private let retention: RunRetention
     /// The open connection. When opening the path again fails, the old one stays, so the
     /// next operation tries again.
     private let connection: Mutex<SQLiteConnection>
+    /// The schema version known to be in place, once checked or migrated.
+    private let knownVersion = Mutex<Int?>(nil)
 
     /// Opens (creating if needed) the database file at `path`, relative to the working
     /// directory unless absolute, and switches it to WAL mode.
@@ -95,7 +101,9 @@ public final class SQLiteLockStore: LockStore {
         self.path = absolute
         self.schema = schema
         self.configuration = configuration
+        self.retention = configuration.retention
         self.connection = Mutex(connection)
+        if configuration.migratesAutomatically { knownVersion.withLock { $0 = SQLiteSchema.currentVersion } }
     }
 
     public var description: String { "sqlite:\(path) (table \(schema.table))" }
@@ -105,6 +113,21 @@ public final class SQLiteLockStore: LockStore {
         try withConnection { (connection) throws(SQLiteError) in
             try Self.migrate(schema, on: connection)
         }
+        knownVersion.withLock { $0 = SQLiteSchema.currentVersion }
+    }
+
+    /// Throws ``SchemaVersionError`` when the file's schema is older than `minimum` (checked
+    /// once; a failed check is tried again on the next call).
+    private func ensureSchema(_ minimum: Int = SQLiteSchema.currentVersion) throws {
+        if let known = knownVersion.withLock({ $0 }), known >= minimum { return }
+        let schema = self.schema
+        let found = try withConnection { (connection) throws(SQLiteError) in
+            try Self.recordedVersion(schema, on: connection, "reading the schema version of \(schema.table)")
+        }
+        guard found >= minimum else {
+            throw SchemaVersionError(table: "\(schema.table) in \(path)", found: found, required: minimum, cause: nil)
+        }
+        knownVersion.withLock { $0 = found }
     }
 
     /// Whether the lock table and its token counter exist in the file (they do once
@@ -130,7 +153,9 @@ public final class SQLiteLockStore: LockStore {
     @_spi(Testing)
     public func acquire(_ request: LockRequest, now: Date?) throws -> AcquireResult {
         try LockID.validate(request.lockID)
+        try ensureSchema()
         let schema = self.schema
+        let retention = self.retention
         let context = "acquiring lock \(String(reflecting: request.lockID))"
         return try withConnection { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
@@ -146,12 +171,30 @@ public final class SQLiteLockStore: LockStore {
                     return token
                 }
                 if let write { try Self.write(write, schema, on: connection, context) }
+                if case .acquired(let lease) = result, let record = RunLedgerRules.started(request, lease) {
+                    if lease.recovered != nil, let row {
+                        try connection.execute(
+                            schema.markRunLost, [.integer(row.token), .integer(now.jobKitEpochMicroseconds)], context: context
+                        )
+                    }
+                    try connection.execute(
+                        schema.insertRun,
+                        [
+                            .integer(record.token), .text(record.job), record.jobType.map { .text($0) } ?? .null,
+                            .text(record.lockID), .integer(record.tick?.jobKitEpochMicroseconds), .text(record.owner),
+                            .integer(record.startedAt.jobKitEpochMicroseconds),
+                        ],
+                        context: context
+                    )
+                    try Self.prune(record, retention, schema, on: connection, context)
+                }
                 return result
             }
         }
     }
 
     public func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult {
+        try ensureSchema()
         let schema = self.schema
         let context = "heartbeating lock \(String(reflecting: lease.lockID))"
         return try withConnection { (connection) throws(SQLiteError) in
@@ -165,6 +208,11 @@ public final class SQLiteLockStore: LockStore {
     }
 
     public func release(_ lease: Lease) throws -> ReleaseResult {
+        try release(lease, ending: nil)
+    }
+
+    public func release(_ lease: Lease, ending run: RunEnd?) throws -> ReleaseResult {
+        try ensureSchema()
         let schema = self.schema
         let context = "releasing lock \(String(reflecting: lease.lockID))"
         return try withConnection { (connection) throws(SQLiteError) in
@@ -172,12 +220,26 @@ public final class SQLiteLockStore: LockStore {
                 let (now, row) = try Self.read(lease.lockID, now: nil, schema, on: connection, context)
                 let (result, write) = LockRules.release(row, lease: lease, at: now)
                 if let write { try Self.write(write, schema, on: connection, context) }
+                if let run {
+                    try Self.endRun(lease.token, run, result, at: now, schema, on: connection, context)
+                }
                 return result
             }
         }
     }
 
+    public func runs(of job: String, limit: Int) throws -> [RunRecord] {
+        try ensureSchema()
+        let schema = self.schema
+        let context = "reading the runs of job \(String(reflecting: job))"
+        return try withConnection { (connection) throws(SQLiteError) in
+            try connection.execute(schema.history, [.text(job), .integer(Int64(max(0, limit)))], context: context)
+                .map { (values) throws(SQLiteError) in try Self.runRecord(values, connection, context) }
+        }
+    }
+
     public func locks() throws -> [LockState] {
+        try ensureSchema(1)
         let schema = self.schema
         let context = "listing locks"
         return try withConnection { (connection) throws(SQLiteError) in
@@ -193,6 +255,7 @@ public final class SQLiteLockStore: LockStore {
 
     public func forceRelease(_ lockID: String) throws -> Bool {
         try LockID.validate(lockID)
+        try ensureSchema(1)
         let schema = self.schema
         let context = "force-releasing lock \(String(reflecting: lockID))"
         return try withConnection { (connection) throws(SQLiteError) in
@@ -247,20 +310,92 @@ public final class SQLiteLockStore: LockStore {
 
     // MARK: Rows
 
-    private static func migrate(_ schema: SQLiteSchema, on connection: SQLiteConnection) throws(SQLiteError) {
-        let context = "creating the lock tables \(schema.table)"
-        try connection.transaction(context: context) { () throws(SQLiteError) in
-            for statement in schema.migration {
-                try connection.execute(statement, cached: false, context: context)
-            }
-            // A table made before the force-release mark existed gains it (no IF NOT EXISTS in SQLite).
-            let columns = try connection.execute(
-                SQLiteSchema.columnNames, [.text(schema.table.name)], cached: false, context: context
-            ).compactMap { $0.first?.text }
-            if !columns.contains(SQLiteSchema.forceReleasedColumn) {
-                try connection.execute(schema.addForceReleasedColumn, cached: false, context: context)
-            }
+    /// Ends the run row of `token`.
+    private static func endRun(
+        _ token: Int64, _ run: RunEnd, _ result: ReleaseResult, at now: Date,
+        _ schema: SQLiteSchema, on connection: SQLiteConnection, _ context: String
+    ) throws(SQLiteError) {
+        try connection.execute(
+            schema.endRun,
+            [
+                .integer(token), .integer(now.jobKitEpochMicroseconds), .text(run.recordedOutcome(after: result).name),
+                run.boundedError.map { .text($0) } ?? .null, .integer(RunLedgerRules.overlapped(after: result) ? 1 : 0),
+            ],
+            context: context
+        )
+    }
+
+    /// Prunes the job of `record` (just opened) to its newest runs, as ``RunRetention`` describes.
+    private static func prune(
+        _ record: RunRecord, _ retention: RunRetention, _ schema: SQLiteSchema, on connection: SQLiteConnection,
+        _ context: String
+    ) throws(SQLiteError) {
+        guard let seq = try connection.execute(schema.runNumber, [.integer(record.token)], context: context).first?.first?.integer
+        else { return }
+        let bound = seq - Int64(retention.runsPerJob)
+        try connection.execute(schema.pruneRun, [.text(record.job), .integer(bound)], context: context)
+        if seq % Int64(RunRetention.sweepEvery) == 0 {
+            try connection.execute(schema.sweepRuns, [.text(record.job), .integer(bound)], context: context)
         }
+    }
+
+    /// Reads a row of ``SQLiteSchema/history``.
+    private static func runRecord(_ values: [SQLiteValue], _ connection: SQLiteConnection, _ context: String) throws(SQLiteError) -> RunRecord {
+        guard values.count == 11, let job = values[0].text, let lockID = values[2].text, let token = values[4].integer,
+              let owner = values[5].text, let startedAt = values[6].integer,
+              let outcome = values[8].text.flatMap(RunOutcome.init(name:))
+        else {
+            throw unexpected("a run row has NULL or mistyped required columns", connection, context)
+        }
+        return RunRecord(
+            job: job, jobType: values[1].text, lockID: lockID, tick: values[3].integer.map(Date.init(epochMicroseconds:)),
+            token: token, owner: owner, startedAt: Date(epochMicroseconds: startedAt),
+            endedAt: values[7].integer.map(Date.init(epochMicroseconds:)), outcome: outcome, error: values[9].text,
+            overlapped: values[10].integer == 1
+        )
+    }
+
+    /// Brings the file from the version it records to ``SQLiteSchema/currentVersion``, in one
+    /// `BEGIN IMMEDIATE` transaction (see ``SQLiteSchema/steps``).
+    private static func migrate(_ schema: SQLiteSchema, on connection: SQLiteConnection) throws(SQLiteError) {
+        let context = "migrating the lock tables \(schema.table)"
+        try connection.transaction(context: context) { () throws(SQLiteError) in
+            let found = try recordedVersion(schema, on: connection, context)
+            guard found < SQLiteSchema.currentVersion else { return }
+            // Version 1 recorded nothing, so a file found at version 1 may lack part of it (a
+            // table made by hand, a lost token counter): its step, idempotent, runs again.
+            for step in schema.steps where step.version > found || step.version == 1 {
+                for statement in step.statements {
+                    try connection.execute(statement, cached: false, context: context)
+                }
+            }
+            if found < 2 {
+                // Version 2's force-release mark. SQLite has no ADD COLUMN IF NOT EXISTS, and a
+                // table may have the column without a version record (a build between the two).
+                let columns = try connection.execute(
+                    SQLiteSchema.columnNames, [.text(schema.table.name)], cached: false, context: context
+                ).compactMap { $0.first?.text }
+                if !columns.contains(SQLiteSchema.forceReleasedColumn) {
+                    try connection.execute(schema.addForceReleasedColumn, cached: false, context: context)
+                }
+            }
+            try connection.execute(
+                schema.recordVersion, [.integer(Int64(SQLiteSchema.currentVersion))], cached: false, context: context
+            )
+        }
+    }
+
+    /// The recorded version: 0 without a lock table, 1 with a lock table but no version record.
+    static func recordedVersion(_ schema: SQLiteSchema, on connection: SQLiteConnection, _ context: String) throws(SQLiteError) -> Int {
+        let tables = try connection.execute(
+            schema.findTables, [.text(schema.table.name + "_schema"), .text(schema.table.name)], cached: false, context: context
+        ).first ?? []
+        guard tables.count == 2, let hasSchema = tables[0].integer, let hasLocks = tables[1].integer else {
+            throw unexpected("the schema lookup returned no row", connection, context)
+        }
+        guard hasSchema > 0 else { return hasLocks > 0 ? 1 : 0 }
+        let version = try connection.execute(schema.readVersion, cached: false, context: context).first?.first?.integer
+        return version.map { Int($0) } ?? 1
     }
 
     /// The time to judge at (`now` when given, else SQLite's clock) and the row, if any.

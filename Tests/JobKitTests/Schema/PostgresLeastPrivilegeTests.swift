@@ -1,0 +1,118 @@
+import Foundation
+import JobKit
+import Testing
+
+/// A role with exactly the grants the README lists (no `CREATE`) runs `jobkit run`, `once`
+/// and `locks` on a schema an operator migrated; on an older schema it stops with a clear
+/// error naming `jobkit migrate`.
+@Suite struct PostgresLeastPrivilegeTests {
+    /// A schema of the test's own holding `jobkit_locks`, and a role whose search path is it.
+    struct Setup {
+        let adminURL: String
+        let roleURL: String
+        let schema: String
+        let role: String
+
+        init() throws {
+            adminURL = try TestDatabase.url
+            let unique = String(UInt32.random(in: .min ... .max), radix: 16)
+            schema = "jk_lp_\(unique)"
+            role = "jk_lp_\(unique)"
+            let password = "pw\(unique)"
+            try PostgresTestSQL.run(adminURL, """
+                CREATE SCHEMA \(schema);
+                CREATE ROLE \(role) LOGIN PASSWORD '\(password)';
+                ALTER ROLE \(role) SET search_path = \(schema);
+                """)
+            var components = try #require(URLComponents(string: adminURL))
+            components.user = role
+            components.password = password
+            roleURL = try #require(components.string)
+        }
+
+        /// The grants of the README's "Least-privilege role", on `schema`.
+        func grant() throws {
+            let t = "\(schema).jobkit_locks"
+            try PostgresTestSQL.run(adminURL, """
+                GRANT USAGE ON SCHEMA \(schema) TO \(role);
+                GRANT SELECT, INSERT, UPDATE ON \(t) TO \(role);
+                GRANT USAGE ON SEQUENCE \(t)_token_seq TO \(role);
+                GRANT SELECT ON \(t)_schema TO \(role);
+                GRANT SELECT, INSERT, UPDATE, DELETE ON \(t)_runs TO \(role);
+                """)
+        }
+
+        /// Migrates as the admin, the way `jobkit migrate` does.
+        func migrate() throws {
+            var configuration = PostgresLockStore.Configuration()
+            configuration.table = try TableName("\(schema).jobkit_locks")
+            try PostgresLockStore(url: adminURL, configuration: configuration).migrate()
+        }
+
+        func tearDown() {
+            try? PostgresTestSQL.run(adminURL, "DROP SCHEMA IF EXISTS \(schema) CASCADE; DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)")
+        }
+    }
+
+    @Test func aRoleWithTheListedGrantsRunsOnceLocksAndRun() async throws {
+        let setup = try Setup()
+        defer { setup.tearDown() }
+        try setup.migrate()
+        try setup.grant()
+        let canCreate = try PostgresTestSQL.value(setup.adminURL, "SELECT has_schema_privilege('\(setup.role)', '\(setup.schema)', 'CREATE')")
+        #expect(canCreate == "f", "the role may not create anything")
+
+        let directory = try TemporaryDirectory()
+        let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
+        let once = try await JobKitProcess.run(["once", "tick", "--config", config])
+        #expect(try await once.waitForExit() == 0, "\(once.allOutput)")
+        #expect(once.events.compactMap(\.name) == ["job.started", "job.succeeded"], "\(once.allOutput)")
+
+        let history = try await JobKitProcess.run(["history", "tick", "--json", "--config", config])
+        #expect(try await history.waitForExit() == 0, "\(history.allOutput)")
+        #expect(history.stdoutLines.joined().contains("\"succeeded\""), "\(history.allOutput)")
+        let status = try await JobKitProcess.run(["status", "--json", "--config", config])
+        #expect(try await status.waitForExit() == 0, "\(status.allOutput)")
+
+        let locks = try await JobKitProcess.run(["locks", "list", "--config", config])
+        #expect(try await locks.waitForExit() == 0, "\(locks.allOutput)")
+        #expect(locks.stdoutLines.contains { $0.hasPrefix("tick ") }, "\(locks.allOutput)")
+
+        let scheduler = try JobKitProcess(["run", config])
+        try await scheduler.waitForEvent("job.succeeded", where: { $0["tick"] != nil })
+        scheduler.signal(SIGTERM)
+        #expect(try await scheduler.waitForExit() == 0, "\(scheduler.allOutput)")
+        #expect(scheduler.events("store.unavailable").isEmpty, "\(scheduler.allOutput)")
+        #expect(scheduler.events("config.invalid").isEmpty, "\(scheduler.allOutput)")
+    }
+
+    @Test func onAnOlderSchemaTheRoleStopsWithAnErrorNamingJobkitMigrate() async throws {
+        let setup = try Setup()
+        defer { setup.tearDown() }
+        // Version 1, as an operator's earlier `jobkit migrate` left it.
+        try PostgresTestSQL.run(setup.adminURL, PostgresSchemaV1Fixture(table: try TableName("\(setup.schema).jobkit_locks")).migration)
+        try PostgresTestSQL.run(setup.adminURL, """
+            GRANT USAGE ON SCHEMA \(setup.schema) TO \(setup.role);
+            GRANT SELECT, INSERT, UPDATE ON \(setup.schema).jobkit_locks TO \(setup.role);
+            GRANT USAGE ON SEQUENCE \(setup.schema).jobkit_locks_token_seq TO \(setup.role);
+            """)
+        let directory = try TemporaryDirectory()
+        let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
+        let scheduler = try await JobKitProcess.run(["run", config])
+        #expect(try await scheduler.waitForExit() == 1, "\(scheduler.allOutput)")
+        let invalid = try #require(scheduler.events("config.invalid").first, "\(scheduler.allOutput)")
+        let error = invalid["error"] ?? ""
+        #expect(error.contains("version 1") && error.contains("jobkit migrate") && error.contains("42501"), "\(error)")
+        #expect(scheduler.events("job.started").isEmpty)
+    }
+
+    private static func writeJobsFile(in directory: TemporaryDirectory, databaseURL: String) throws -> String {
+        let file: [String: Any] = [
+            "database": databaseURL,
+            "jobs": [["name": "tick", "type": "shell", "every": "1s", "parameters": ["command": ["true"]]]],
+        ]
+        let path = directory.path("jobs.json")
+        try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}

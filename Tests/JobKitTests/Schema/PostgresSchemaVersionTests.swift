@@ -1,0 +1,170 @@
+import Foundation
+@_spi(Testing) import JobKit
+import Testing
+
+/// The PostgreSQL schema's version: recorded, migrated from every earlier version without
+/// losing a lock, and safe while old binaries still run against the migrated database.
+@Suite struct PostgresSchemaVersionTests {
+    /// A test's own schema namespace on the test server: a table of its own, and raw SQL on it.
+    struct Database {
+        let url: String
+        let table: TableName
+
+        init(_ test: String = Test.current?.name ?? "test") throws {
+            url = try TestDatabase.url
+            table = try TableName(TestDatabase.tableName(for: test))
+        }
+
+        func store(migratesAutomatically: Bool = true) throws -> PostgresLockStore {
+            var configuration = PostgresLockStore.Configuration()
+            configuration.table = table
+            configuration.migratesAutomatically = migratesAutomatically
+            return try PostgresLockStore(url: url, configuration: configuration)
+        }
+
+        /// Creates version 1 exactly as binaries of version 1 do.
+        func createVersion1() throws {
+            try PostgresTestSQL.run(url, PostgresSchemaV1Fixture(table: table).migration)
+        }
+
+        /// `acquire` as a version-1 binary calls it: (acquired, token, owner, reason).
+        func v1Acquire(_ lockID: String, owner: String, tick: Date? = nil) throws -> (acquired: Bool, token: Int64, owner: String, reason: String?) {
+            let tickUS = tick.map { String(Int64(($0.timeIntervalSince1970 * 1_000_000).rounded())) } ?? "NULL"
+            let row = try #require(try PostgresTestSQL.rows(
+                url,
+                "SELECT o_acquired, o_token, o_owner, o_reason FROM \(table.quoted(suffix: "_acquire"))"
+                    + "('\(lockID)', '\(owner)', 600000000, 30000000, \(tickUS))"
+            ).first)
+            return (row[0] == "t", Int64(row[1] ?? "") ?? -1, row[2] ?? "", row[3])
+        }
+
+        /// `release` as a version-1 binary calls it: its outcome.
+        func v1Release(_ lockID: String, token: Int64) throws -> String? {
+            try PostgresTestSQL.value(
+                url, "SELECT o_outcome FROM \(table.quoted(suffix: "_release"))('\(lockID)', \(token), true)"
+            )
+        }
+
+        func recordedVersion() throws -> Int? {
+            let exists = try PostgresTestSQL.value(url, "SELECT to_regclass('\(table.quoted(suffix: "_schema"))') IS NOT NULL")
+            guard exists == "t" else { return nil }
+            return try PostgresTestSQL.value(url, "SELECT version FROM \(table.quoted(suffix: "_schema"))").flatMap { Int($0) }
+        }
+
+        /// The definitions of version 1's functions, as the server prints them.
+        func v1FunctionDefinitions() throws -> [String?] {
+            try ["_acquire", "_heartbeat", "_release"].map { suffix in
+                try PostgresTestSQL.value(url, "SELECT pg_get_functiondef('\(table.quoted(suffix: suffix))'::regproc)")
+            }
+        }
+
+        func drop() {
+            let names = ["", "_schema", "_runs"].map { table.quoted(suffix: $0) }
+            try? PostgresTestSQL.run(url, "DROP TABLE IF EXISTS \(names.joined(separator: ", ")) CASCADE")
+        }
+    }
+
+    @Test func aFreshDatabaseRecordsTheCurrentVersion() throws {
+        let database = try Database()
+        defer { database.drop() }
+        let store = try database.store()
+        try store.migrate()
+        #expect(try database.recordedVersion() == 2)
+        try store.migrate()
+        #expect(try database.recordedVersion() == 2)
+    }
+
+    @Test func aLockHeldByAVersion1BinarySurvivesTheMigrationAndBothExcludeEachOther() throws {
+        let database = try Database()
+        defer { database.drop() }
+        try database.createVersion1()
+        #expect(try database.recordedVersion() == nil, "version 1 records no version")
+
+        let old = try database.v1Acquire("held-by-old", owner: "old-binary")
+        #expect(old.acquired)
+        let store = try database.store()
+        try store.migrate()
+        #expect(try database.recordedVersion() == 2)
+
+        // The old binary's lock still holds, for the new binary…
+        let refused = try store.acquire(LockRequest(lockID: "held-by-old", owner: "new-binary", ttl: .seconds(60), liveness: nil))
+        #expect(refused.refusal?.holder?.owner == "old-binary")
+        #expect(refused.refusal?.holder?.token == old.token)
+        // …and the old binary releases it through its own function.
+        #expect(try database.v1Release("held-by-old", token: old.token) == "released")
+
+        // A lock the new binary holds excludes an old binary, and the other way round.
+        let lease = try #require(try store.acquire(LockRequest(lockID: "shared", owner: "new-binary", ttl: .seconds(60), liveness: nil)).lease)
+        let oldTry = try database.v1Acquire("shared", owner: "old-binary")
+        #expect(!oldTry.acquired)
+        #expect(oldTry.owner == "new-binary" && oldTry.token == lease.token)
+        #expect(try store.release(lease) == .released)
+        let oldWins = try database.v1Acquire("shared", owner: "old-binary")
+        #expect(oldWins.acquired && oldWins.token > lease.token, "tokens keep growing across binaries")
+        let newRefused = try store.acquire(LockRequest(lockID: "shared", owner: "new-binary", ttl: .seconds(60), liveness: nil))
+        #expect(newRefused.refusal?.holder?.owner == "old-binary")
+    }
+
+    @Test func onceATickIsClaimedByEitherBinaryTheOtherSeesItAsAlreadyRan() throws {
+        let database = try Database()
+        defer { database.drop() }
+        try database.createVersion1()
+        let store = try database.store()
+        try store.migrate()
+        let tick = Date(timeIntervalSince1970: 1_795_000_000)
+        let old = try database.v1Acquire("ticked", owner: "old-binary", tick: tick)
+        #expect(old.acquired)
+        #expect(try database.v1Release("ticked", token: old.token) == "released")
+        let again = try store.acquire(LockRequest(lockID: "ticked", owner: "new-binary", ttl: .seconds(60), liveness: nil, tick: tick))
+        guard again.refusal?.reason.alreadyRan != nil else {
+            Issue.record("expected already_ran, got \(again)")
+            return
+        }
+        let next = try #require(try store.acquire(
+            LockRequest(lockID: "ticked", owner: "new-binary", ttl: .seconds(60), liveness: nil, tick: tick + 60)
+        ).lease)
+        #expect(try store.release(next) == .released)
+        #expect(try database.v1Acquire("ticked", owner: "old-binary", tick: tick + 60).reason == "already_ran")
+    }
+
+    @Test func version1FunctionsAreLeftAsVersion1DefinedThem() throws {
+        let database = try Database()
+        defer { database.drop() }
+        try database.createVersion1()
+        let before = try database.v1FunctionDefinitions()
+        try database.store().migrate()
+        #expect(try database.v1FunctionDefinitions() == before)
+        // A version-1 binary starting after the upgrade re-runs its own migration: harmless.
+        try database.createVersion1()
+        #expect(try database.recordedVersion() == 2)
+        let store = try database.store()
+        let lease = try #require(try store.acquire(LockRequest(lockID: "after", owner: "new", ttl: .seconds(60), liveness: nil)).lease)
+        #expect(try store.release(lease) == .released)
+    }
+
+    @Test func aStoreThatMayNotMigrateRefusesAnOldSchemaNamingJobkitMigrate() throws {
+        let database = try Database()
+        defer { database.drop() }
+        try database.createVersion1()
+        let store = try database.store(migratesAutomatically: false)
+        let request = LockRequest(lockID: "x", owner: "new", ttl: .seconds(60), liveness: nil)
+        let error = try #require(throws: SchemaVersionError.self) { try store.acquire(request) }
+        #expect(error.found == 1 && error.required == 2)
+        #expect(error.isPermanent)
+        #expect(error.description.contains("jobkit migrate"), "\(error)")
+        #expect(try store.locks().isEmpty, "listing locks needs only version 1")
+
+        try database.store().migrate()
+        #expect(try store.acquire(request).lease != nil, "an operator's migration takes effect without a restart")
+    }
+
+    @Test func aMissingSchemaIsVersion0() throws {
+        let database = try Database()
+        defer { database.drop() }
+        let error = try #require(throws: SchemaVersionError.self) {
+            try database.store(migratesAutomatically: false).locks()
+        }
+        #expect(error.found == 0)
+        #expect(error.description.contains("There is no JobKit schema"), "\(error)")
+    }
+}
