@@ -6,9 +6,11 @@ import Synchronization
 /// reports `lock.expired` the moment the TTL passes and `lock.lost` when a beat finds the
 /// lease gone.
 ///
-/// Its timers run on one queue shared by every keeper (a source's handler never runs
-/// concurrently with itself); ``stop()`` waits only when a beat is in flight, so no beat lands
-/// after the release and a short critical section pays no thread hop.
+/// Its alarms are set on ``LeaseAlarms``, one Dispatch timer for every keeper of the process:
+/// a critical section that ends before its first beat is due arms, cancels and wakes nothing.
+/// The next beat is set when one ends, so beats of one keeper never overlap; ``stop()`` waits
+/// only when a beat is in flight, so no beat lands after the release and a short critical
+/// section pays no thread hop.
 final class LeaseKeeper: Sendable {
     private struct State {
         var stopped = false
@@ -17,9 +19,10 @@ final class LeaseKeeper: Sendable {
         /// Set while a beat talks to the store; `stop()` waits for it to clear.
         var beating = false
         var beatFinished: DispatchSemaphore?
+        /// The next beat's alarm and the expiry's, while set.
+        var beatAlarm: LeaseAlarms.ID?
+        var expiryAlarm: LeaseAlarms.ID?
     }
-
-    private static let timerQueue = DispatchQueue(label: "jobkit.lease-keeper", attributes: .concurrent)
 
     let lease: Lease
     private let store: any LockStore
@@ -27,9 +30,6 @@ final class LeaseKeeper: Sendable {
     private let logger: Logger
     private let whenExpired: @Sendable () -> Void
     private let whenLost: @Sendable (LeaseLoss) -> Void
-    /// Dispatch sources are thread-safe objects that Swift does not mark `Sendable`.
-    private struct Timers: @unchecked Sendable { var all: [any DispatchSourceTimer] = [] }
-    private let timers = Mutex(Timers())
     private let state = Mutex(State())
 
     init(
@@ -47,28 +47,27 @@ final class LeaseKeeper: Sendable {
     /// How a beat found the lease gone, if one did.
     var loss: LeaseLoss? { state.withLock { $0.loss } }
 
-    /// Starts the timers. `ttl` is the lease's TTL as granted; the expiry timer counts it
-    /// from now, which is at most one round trip after the store's own acquisition time.
+    /// Sets the alarms. `ttl` is the lease's TTL as granted; the expiry alarm counts it from
+    /// now, which is at most one round trip after the store's own acquisition time.
     func start(ttl: Duration?) {
-        var started: [any DispatchSourceTimer] = []
-        if let policy {
-            let beat = DispatchSource.makeTimerSource(queue: Self.timerQueue)
-            let interval = DispatchTimeInterval.nanoseconds(Int(policy.interval.jobKitMicroseconds * 1000))
-            beat.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
-            beat.setEventHandler { [weak self] in self?.beat(window: policy.window) }
-            started.append(beat)
+        let now = LeaseAlarms.now()
+        let beat = policy.map { setBeat(at: now + Self.nanoseconds($0.interval), policy: $0) }
+        let expiry = ttl.map { ttl in
+            LeaseAlarms.shared.set(at: now + Self.nanoseconds(ttl)) { [weak self] in self?.reportExpired() }
         }
-        if let ttl {
-            let expiry = DispatchSource.makeTimerSource(queue: Self.timerQueue)
-            expiry.schedule(
-                wallDeadline: .now() + .nanoseconds(Int(ttl.jobKitMicroseconds * 1000)),
-                leeway: .milliseconds(1)
-            )
-            expiry.setEventHandler { [weak self] in self?.reportExpired() }
-            started.append(expiry)
+        state.withLock { state in
+            // A beat that already fired (an interval shorter than this call) set its successor.
+            if state.beatAlarm == nil { state.beatAlarm = beat }
+            state.expiryAlarm = expiry
         }
-        timers.withLock { $0.all = started }
-        for timer in started { timer.resume() }
+    }
+
+    private func setBeat(at deadline: UInt64, policy: HeartbeatPolicy) -> LeaseAlarms.ID {
+        LeaseAlarms.shared.set(at: deadline) { [weak self] in self?.beat(due: deadline, policy: policy) }
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> UInt64 {
+        UInt64(max(0, duration.jobKitMicroseconds)) * 1000
     }
 
     /// Stops the timers and waits for a beat in flight. Blocks; call off the cooperative pool.
@@ -102,14 +101,16 @@ final class LeaseKeeper: Sendable {
     }
 
     private func cancelTimers() {
-        let running = timers.withLock { timers in
-            defer { timers.all = [] }
-            return timers
+        let alarms = state.withLock { state in
+            defer { (state.beatAlarm, state.expiryAlarm) = (nil, nil) }
+            return [state.beatAlarm, state.expiryAlarm].compactMap { $0 }
         }
-        for timer in running.all { timer.cancel() }
+        LeaseAlarms.shared.cancel(alarms)
     }
 
-    private func beat(window: Duration) {
+    /// One beat, due at `due`; sets the next one an interval after `due` when it ends, unless
+    /// the keeper stopped or the lease was lost meanwhile.
+    private func beat(due: UInt64, policy: HeartbeatPolicy) {
         let go = state.withLock { state -> Bool in
             guard !state.stopped, state.loss == nil else { return false }
             state.beating = true
@@ -117,8 +118,12 @@ final class LeaseKeeper: Sendable {
         }
         guard go else { return }
         defer {
+            let next = due + Self.nanoseconds(policy.interval)
             let waiter = state.withLock { state -> DispatchSemaphore? in
                 state.beating = false
+                if !state.stopped, state.loss == nil {
+                    state.beatAlarm = setBeat(at: next, policy: policy)
+                }
                 defer { state.beatFinished = nil }
                 return state.beatFinished
             }
@@ -126,7 +131,7 @@ final class LeaseKeeper: Sendable {
         }
         let result: HeartbeatResult
         do {
-            result = try store.heartbeat(lease, window: window)
+            result = try store.heartbeat(lease, window: policy.window)
         } catch {
             logger.warning(
                 "Heartbeat for lock \"\(lease.lockID)\" failed; retrying on the next beat.",
