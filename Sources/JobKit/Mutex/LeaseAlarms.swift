@@ -50,7 +50,8 @@ final class LeaseAlarms: Sendable {
     private let timer: Timer
     private let actionQueue = DispatchQueue(label: "jobkit.lease-keeper", attributes: .concurrent)
 
-    private init() {
+    /// Creates a set of alarms with its own timer; the process's keepers share ``shared``.
+    init() {
         let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "jobkit.lease-alarms"))
         timer = Timer(source: source)
         source.setEventHandler { [unowned self] in self.fireDue() }
@@ -92,6 +93,12 @@ final class LeaseAlarms: Sendable {
 
     /// How many alarms are pending (not fired, not cancelled).
     var pendingCount: Int { state.withLock { $0.actions.count } }
+
+    /// Whether an alarm is still pending (neither fired nor cancelled).
+    func isPending(_ id: ID) -> Bool { state.withLock { $0.actions[id.value] != nil } }
+
+    /// How many entries the heap keeps, cancelled ones included.
+    var heapCount: Int { state.withLock { $0.heap.count } }
 
     private func arm(_ deadline: UInt64) {
         let spec = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))

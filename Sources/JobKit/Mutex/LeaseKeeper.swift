@@ -44,6 +44,9 @@ final class LeaseKeeper: Sendable {
         self.whenLost = whenLost
     }
 
+    /// The alarms this keeper has set and not cancelled (the next beat, the expiry).
+    var alarms: [LeaseAlarms.ID] { state.withLock { [$0.beatAlarm, $0.expiryAlarm].compactMap { $0 } } }
+
     /// How a beat found the lease gone, if one did.
     var loss: LeaseLoss? { state.withLock { $0.loss } }
 

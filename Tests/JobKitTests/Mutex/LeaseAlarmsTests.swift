@@ -1,0 +1,63 @@
+import Foundation
+@testable import JobKit
+import Synchronization
+import Testing
+
+/// The one timer behind every lease keeper: alarms fire, cancelled ones never do, an earlier
+/// alarm re-arms the timer, and cancelled alarms do not pile up.
+@Suite struct LeaseAlarmsTests {
+    /// Records which alarms fired.
+    final class Fired: Sendable {
+        private let names = Mutex<[String]>([])
+        func record(_ name: String) { names.withLock { $0.append(name) } }
+        var all: [String] { names.withLock { $0 } }
+    }
+
+    static let millisecond: UInt64 = 1_000_000
+
+    @Test func aCancelledAlarmNeverFiresAndAPendingOneDoes() async throws {
+        let alarms = LeaseAlarms()
+        let fired = Fired()
+        let now = LeaseAlarms.now()
+        let cancelled = alarms.set(at: now + 20 * Self.millisecond) { fired.record("cancelled") }
+        _ = alarms.set(at: now + 50 * Self.millisecond) { fired.record("kept") }
+        alarms.cancel([cancelled])
+        #expect(alarms.pendingCount == 1)
+        _ = try await poll(timeout: .seconds(30), "the kept alarm") { fired.all.isEmpty ? nil : true }
+        #expect(fired.all == ["kept"])
+        #expect(alarms.pendingCount == 0)
+    }
+
+    @Test func anAlarmDueBeforeEveryPendingOneRearmsTheTimer() async throws {
+        let alarms = LeaseAlarms()
+        let fired = Fired()
+        let now = LeaseAlarms.now()
+        _ = alarms.set(at: now + 3600 * 1000 * Self.millisecond) { fired.record("in an hour") }
+        _ = alarms.set(at: now + 10 * Self.millisecond) { fired.record("soon") }
+        _ = try await poll(timeout: .seconds(30), "the earlier alarm") { fired.all.isEmpty ? nil : true }
+        #expect(fired.all == ["soon"])
+        #expect(alarms.pendingCount == 1)
+    }
+
+    @Test func cancelledAlarmsArePrunedFromTheHeap() {
+        let alarms = LeaseAlarms()
+        let far = LeaseAlarms.now() + 3600 * 1000 * Self.millisecond
+        for _ in 0..<10_000 {
+            let id = alarms.set(at: far) {}
+            alarms.cancel([id])
+        }
+        #expect(alarms.pendingCount == 0)
+        #expect(alarms.heapCount <= 1025, "a heap of \(alarms.heapCount) entries for no pending alarm")
+    }
+
+    @Test func aShortCriticalSectionLeavesNoAlarmBehind() throws {
+        let mutex = DBMutex(store: InMemoryLockStore(), owner: "alarms", heartbeat: .default, logger: .discarding)
+        let keeper = try mutex.hold(mutex.request("lease-alarms-short", ttl: .seconds(60), tick: nil))
+        let set = keeper.alarms
+        #expect(set.count == 2, "a beat and an expiry")
+        #expect(set.allSatisfy(LeaseAlarms.shared.isPending))
+        keeper.stop()
+        #expect(keeper.alarms.isEmpty)
+        #expect(!set.contains(where: LeaseAlarms.shared.isPending), "stopping cancels both")
+    }
+}
