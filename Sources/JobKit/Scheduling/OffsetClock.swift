@@ -19,4 +19,8 @@ public struct OffsetClock: SchedulerClock {
     public func sleep(until deadline: Date) async throws {
         try await base.sleep(until: deadline.addingTimeInterval(-offset.jobKitTimeInterval))
     }
+
+    public func sleep(until deadline: Date, wakingOn signal: WakeSignal) async throws {
+        try await base.sleep(until: deadline.addingTimeInterval(-offset.jobKitTimeInterval), wakingOn: signal)
+    }
 }
