@@ -6,7 +6,7 @@ import Synchronization
 /// reports `lock.expired` the moment the TTL passes and `lock.lost` when a beat finds the
 /// lease gone.
 ///
-/// Its alarms are set on ``LeaseAlarms``, one Dispatch timer for every keeper of the process:
+/// Its alarms are set on ``AlarmClock/leases``, one Dispatch timer for every keeper of the process:
 /// a critical section that ends before its first beat is due arms, cancels and wakes nothing.
 /// The next beat is set when one ends, so beats of one keeper never overlap; ``stop()`` waits
 /// only when a beat is in flight, so no beat lands after the release and a short critical
@@ -20,8 +20,8 @@ final class LeaseKeeper: Sendable {
         var beating = false
         var beatFinished: DispatchSemaphore?
         /// The next beat's alarm and the expiry's, while set.
-        var beatAlarm: LeaseAlarms.ID?
-        var expiryAlarm: LeaseAlarms.ID?
+        var beatAlarm: AlarmClock.ID?
+        var expiryAlarm: AlarmClock.ID?
     }
 
     let lease: Lease
@@ -45,7 +45,7 @@ final class LeaseKeeper: Sendable {
     }
 
     /// The alarms this keeper has set and not cancelled (the next beat, the expiry).
-    var alarms: [LeaseAlarms.ID] { state.withLock { [$0.beatAlarm, $0.expiryAlarm].compactMap { $0 } } }
+    var alarms: [AlarmClock.ID] { state.withLock { [$0.beatAlarm, $0.expiryAlarm].compactMap { $0 } } }
 
     /// How a beat found the lease gone, if one did.
     var loss: LeaseLoss? { state.withLock { $0.loss } }
@@ -53,10 +53,10 @@ final class LeaseKeeper: Sendable {
     /// Sets the alarms. `ttl` is the lease's TTL as granted; the expiry alarm counts it from
     /// now, which is at most one round trip after the store's own acquisition time.
     func start(ttl: Duration?) {
-        let now = LeaseAlarms.now()
+        let now = AlarmClock.now()
         let beat = policy.map { setBeat(at: now + Self.nanoseconds($0.interval), policy: $0) }
         let expiry = ttl.map { ttl in
-            LeaseAlarms.shared.set(at: now + Self.nanoseconds(ttl)) { [weak self] in self?.reportExpired() }
+            AlarmClock.leases.set(at: now + Self.nanoseconds(ttl)) { [weak self] in self?.reportExpired() }
         }
         state.withLock { state in
             // A beat that already fired (an interval shorter than this call) set its successor.
@@ -65,8 +65,8 @@ final class LeaseKeeper: Sendable {
         }
     }
 
-    private func setBeat(at deadline: UInt64, policy: HeartbeatPolicy) -> LeaseAlarms.ID {
-        LeaseAlarms.shared.set(at: deadline) { [weak self] in self?.beat(due: deadline, policy: policy) }
+    private func setBeat(at deadline: UInt64, policy: HeartbeatPolicy) -> AlarmClock.ID {
+        AlarmClock.leases.set(at: deadline) { [weak self] in self?.beat(due: deadline, policy: policy) }
     }
 
     private static func nanoseconds(_ duration: Duration) -> UInt64 {
@@ -108,7 +108,7 @@ final class LeaseKeeper: Sendable {
             defer { (state.beatAlarm, state.expiryAlarm) = (nil, nil) }
             return [state.beatAlarm, state.expiryAlarm].compactMap { $0 }
         }
-        LeaseAlarms.shared.cancel(alarms)
+        AlarmClock.leases.cancel(alarms)
     }
 
     /// One beat, due at `due`; sets the next one an interval after `due` when it ends, unless

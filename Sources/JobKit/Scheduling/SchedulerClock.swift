@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 /// The scheduler's source of time: what time it is, and a way to wait until an instant.
 ///
@@ -35,60 +34,42 @@ extension SchedulerClock {
     }
 }
 
-/// Wall-clock time with Dispatch timers set on absolute deadlines (`DispatchWallTime`), so a
-/// chain of timers never accumulates drift: each deadline is computed from the schedule, not
-/// from when the previous timer fired.
+/// Wall-clock time with timers set on absolute deadlines (`DispatchWallTime`), so a chain of
+/// timers never accumulates drift: each deadline is computed from the schedule, not from when
+/// the previous timer fired.
+///
+/// Every sleep of the process shares one strict Dispatch timer (a heap of deadlines behind it):
+/// a sleeping job costs a heap entry and its suspended task, not a Dispatch source.
 public struct DispatchWallClock: SchedulerClock {
-    private static let queue = DispatchQueue(label: "jobkit.scheduler.timers", attributes: .concurrent)
-
     /// Creates the clock.
     public init() {}
 
     public func now() -> Date { Date() }
 
     public func sleep(until deadline: Date) async throws {
-        try await sleepOnTimer(until: deadline, wakingOn: nil)
+        try await sleepOnAlarm(until: deadline, wakingOn: nil)
     }
 
-    /// Sleeps on one Dispatch timer, which the signal cancels: no task besides the sleeper's.
+    /// Sleeps on the shared timer; the signal removes the alarm and resumes the sleeper, so
+    /// no task besides the sleeper's is involved.
     public func sleep(until deadline: Date, wakingOn signal: WakeSignal) async throws {
-        try await sleepOnTimer(until: deadline, wakingOn: signal)
+        try await sleepOnAlarm(until: deadline, wakingOn: signal)
     }
 
-    private func sleepOnTimer(until deadline: Date, wakingOn signal: WakeSignal?) async throws {
-        let timer = TimerBox(DispatchSource.makeTimerSource(flags: .strict, queue: Self.queue))
+    private func sleepOnAlarm(until deadline: Date, wakingOn signal: WakeSignal?) async throws {
+        let once = ResumeOnce<Void>()
+        let alarms = AlarmClock.scheduler
+        let alarm = alarms.set(at: AlarmClock.nanoseconds(deadline)) { once.resume(with: .success(())) }
+        let registration = signal?.onRaise { once.resume(with: .failure(CancellationError())) }
         defer {
-            if let signal, let registration = timer.registration.withLock({ $0 }) { signal.remove(registration) }
+            alarms.cancel(CollectionOfOne(alarm))
+            if let signal, let registration { signal.remove(registration) }
         }
+        if signal != nil && registration == nil { throw CancellationError() }
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let once = ResumeOnce(continuation)
-                timer.source.setEventHandler { once.resume(with: .success(())) }
-                timer.source.setCancelHandler { once.resume(with: .failure(CancellationError())) }
-                let seconds = deadline.timeIntervalSince1970
-                let whole = seconds.rounded(.down)
-                let spec = timespec(tv_sec: Int(whole), tv_nsec: Int((seconds - whole) * 1e9))
-                timer.source.schedule(wallDeadline: DispatchWallTime(timespec: spec), leeway: .nanoseconds(0))
-                timer.source.activate()
-                if let signal {
-                    // Registered once the timer is active, so the signal only ever cancels an active timer.
-                    let registration = signal.onRaise { timer.source.cancel() }
-                    timer.registration.withLock { $0 = registration }
-                    if registration == nil { timer.source.cancel() }
-                }
-                if Task.isCancelled { timer.source.cancel() }
-            }
+            try await withCheckedThrowingContinuation { once.arm($0) }
         } onCancel: {
-            timer.source.cancel()
+            once.resume(with: .failure(CancellationError()))
         }
-        timer.source.cancel()
     }
-}
-
-/// A Dispatch source crossing into a cancellation handler (Dispatch sources are thread-safe).
-private final class TimerBox: @unchecked Sendable {
-    let source: any DispatchSourceTimer
-    /// The wake signal's callback for this timer, once registered.
-    let registration = Mutex<WakeSignal.Registration?>(nil)
-    init(_ source: any DispatchSourceTimer) { self.source = source }
 }

@@ -37,6 +37,12 @@ import Testing
         #expect(ended == "cancelled")
     }
 
+    @Test func cancellingTheTaskEndsAnHourLongSleepOnTheDispatchClock() async throws {
+        let sleeper = Task { try await DispatchWallClock().sleep(until: Date() + 3600) }
+        sleeper.cancel()
+        await #expect(throws: CancellationError.self) { try await sleeper.value }
+    }
+
     @Test func aSleepStartedAfterTheRaiseEndsAtOnce() async throws {
         let signal = WakeSignal()
         signal.raise()

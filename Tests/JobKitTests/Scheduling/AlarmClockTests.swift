@@ -5,7 +5,7 @@ import Testing
 
 /// The one timer behind every lease keeper: alarms fire, cancelled ones never do, an earlier
 /// alarm re-arms the timer, and cancelled alarms do not pile up.
-@Suite struct LeaseAlarmsTests {
+@Suite struct AlarmClockTests {
     /// Records which alarms fired.
     final class Fired: Sendable {
         private let names = Mutex<[String]>([])
@@ -16,9 +16,9 @@ import Testing
     static let millisecond: UInt64 = 1_000_000
 
     @Test func aCancelledAlarmNeverFiresAndAPendingOneDoes() async throws {
-        let alarms = LeaseAlarms()
+        let alarms = AlarmClock(label: "alarm-clock-test", leeway: .milliseconds(1))
         let fired = Fired()
-        let now = LeaseAlarms.now()
+        let now = AlarmClock.now()
         let cancelled = alarms.set(at: now + 20 * Self.millisecond) { fired.record("cancelled") }
         _ = alarms.set(at: now + 50 * Self.millisecond) { fired.record("kept") }
         alarms.cancel([cancelled])
@@ -29,9 +29,9 @@ import Testing
     }
 
     @Test func anAlarmDueBeforeEveryPendingOneRearmsTheTimer() async throws {
-        let alarms = LeaseAlarms()
+        let alarms = AlarmClock(label: "alarm-clock-test", leeway: .milliseconds(1))
         let fired = Fired()
-        let now = LeaseAlarms.now()
+        let now = AlarmClock.now()
         _ = alarms.set(at: now + 3600 * 1000 * Self.millisecond) { fired.record("in an hour") }
         _ = alarms.set(at: now + 10 * Self.millisecond) { fired.record("soon") }
         _ = try await poll(timeout: .seconds(30), "the earlier alarm") { fired.all.isEmpty ? nil : true }
@@ -40,8 +40,8 @@ import Testing
     }
 
     @Test func cancelledAlarmsArePrunedFromTheHeap() {
-        let alarms = LeaseAlarms()
-        let far = LeaseAlarms.now() + 3600 * 1000 * Self.millisecond
+        let alarms = AlarmClock(label: "alarm-clock-test", leeway: .milliseconds(1))
+        let far = AlarmClock.now() + 3600 * 1000 * Self.millisecond
         for _ in 0..<10_000 {
             let id = alarms.set(at: far) {}
             alarms.cancel([id])
@@ -55,9 +55,9 @@ import Testing
         let keeper = try mutex.hold(mutex.request("lease-alarms-short", ttl: .seconds(60), tick: nil))
         let set = keeper.alarms
         #expect(set.count == 2, "a beat and an expiry")
-        #expect(set.allSatisfy(LeaseAlarms.shared.isPending))
+        #expect(set.allSatisfy(AlarmClock.leases.isPending))
         keeper.stop()
         #expect(keeper.alarms.isEmpty)
-        #expect(!set.contains(where: LeaseAlarms.shared.isPending), "stopping cancels both")
+        #expect(!set.contains(where: AlarmClock.leases.isPending), "stopping cancels both")
     }
 }
