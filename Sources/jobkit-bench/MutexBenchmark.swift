@@ -76,6 +76,17 @@ struct MutexBenchmark: ParsableCommand {
             if let floor {
                 measured.append(("floor", try rate(count) { try floor.pair() }))
             }
+            if let raw, let postgresStore = store as? PostgresLockStore, postgresStore.table == .default {
+                // JobKit's own two SQL functions, called through raw libpq: the server's share of a pair.
+                measured.append(("functions", try rate(count) {
+                    let token = try raw.query(
+                        "SELECT * FROM jobkit_locks_acquire($1, $2, $3::bigint, $4::bigint, $5::bigint, $6::bigint)",
+                        [lockID, "jobkit-bench", "60000000", "30000000", nil, nil], column: 1
+                    )
+                    guard let token else { throw ValidationError("acquire returned no token") }
+                    try raw.query("SELECT * FROM jobkit_locks_release($1, $2::bigint, $3::boolean)", [lockID, token, "t"])
+                }))
+            }
             if round > 0 { for (name, value) in measured { figures[name, default: []].append(value) } }
         }
         func median(_ name: String) -> Double? {
@@ -88,6 +99,7 @@ struct MutexBenchmark: ParsableCommand {
         let postgresStore = median("postgres_store")
         let select1 = median("select1")
         let floorRate = median("floor")
+        let functions = median("functions")
         let ratios = zip(figures["jobkit"] ?? [], figures["advisory"] ?? []).map { $0 / $1 }.sorted()
         let floorRatios = zip(figures["jobkit"] ?? [], figures["floor"] ?? []).map { $0 / $1 }.sorted()
         var settings = "n/a"
@@ -106,6 +118,7 @@ struct MutexBenchmark: ParsableCommand {
                 ("store_pairs_per_s", "JobKit store acquire + release pairs/s (no heartbeat keeper)", bare),
                 ("floor_pairs_per_s", "durable floor pairs/s (raw libpq: durable UPDATE + relaxed UPDATE)", floorRate),
                 ("ratio_vs_floor", "ratio JobKit / durable floor (medians)", floorRate.map { jobkit / $0 }),
+                ("functions_pairs_per_s", "JobKit's acquire + release SQL functions through raw libpq pairs/s", functions),
                 ("ratio_vs_floor_range", "ratio JobKit / durable floor, lowest and highest round",
                  floorRatios.isEmpty ? nil : String(format: "%.3f – %.3f", floorRatios.first!, floorRatios.last!)),
             ] + (postgresStore.map { postgresStore in
