@@ -4,17 +4,19 @@ import Synchronization
 ///
 /// The continuation may be handed over after a callback already came (a cancellation that
 /// won the race against arming): it is then resumed at once with that callback's result.
+/// Because this type guarantees the single resume, it holds an unsafe continuation: a checked
+/// one would add an allocation to every sleeping job.
 final class ResumeOnce<T: Sendable>: Sendable {
     private enum Slot {
         case empty
-        case waiting(CheckedContinuation<T, any Error>)
+        case waiting(UnsafeContinuation<T, any Error>)
         /// Resumed, or answered before a continuation came (the result waits for it).
         case answered(Result<T, any Error>?)
     }
 
     private let slot: Mutex<Slot>
 
-    init(_ continuation: CheckedContinuation<T, any Error>) {
+    init(_ continuation: UnsafeContinuation<T, any Error>) {
         self.slot = Mutex(.waiting(continuation))
     }
 
@@ -24,7 +26,7 @@ final class ResumeOnce<T: Sendable>: Sendable {
     }
 
     /// Hands over the continuation; resumes it at once if a result already came.
-    func arm(_ continuation: CheckedContinuation<T, any Error>) {
+    func arm(_ continuation: UnsafeContinuation<T, any Error>) {
         let early = slot.withLock { slot -> Result<T, any Error>? in
             switch slot {
             case .empty:
@@ -41,7 +43,7 @@ final class ResumeOnce<T: Sendable>: Sendable {
     }
 
     func resume(with result: Result<T, any Error>) {
-        let taken = slot.withLock { slot -> CheckedContinuation<T, any Error>? in
+        let taken = slot.withLock { slot -> UnsafeContinuation<T, any Error>? in
             switch slot {
             case .empty:
                 slot = .answered(result)

@@ -67,7 +67,7 @@ public struct DispatchWallClock: SchedulerClock {
         }
         if signal != nil && registration == nil { throw CancellationError() }
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { once.arm($0) }
+            try await withUnsafeThrowingContinuation { once.arm($0) }
         } onCancel: {
             once.resume(with: .failure(CancellationError()))
         }

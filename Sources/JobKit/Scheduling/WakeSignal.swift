@@ -61,7 +61,7 @@ public final class WakeSignal: Sendable {
         defer { if let registration { remove(registration) } }
         guard registration != nil else { return }
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { once.arm($0) }
+            try await withUnsafeThrowingContinuation { once.arm($0) }
         } onCancel: {
             once.resume(with: .failure(CancellationError()))
         }
