@@ -20,6 +20,7 @@ public struct OffsetClock: SchedulerClock {
         try await base.sleep(until: deadline.addingTimeInterval(-offset.jobKitTimeInterval))
     }
 
+    /// Sleeps on the base clock, which the signal wakes the base clock's way.
     public func sleep(until deadline: Date, wakingOn signal: WakeSignal) async throws {
         try await base.sleep(until: deadline.addingTimeInterval(-offset.jobKitTimeInterval), wakingOn: signal)
     }

@@ -18,6 +18,8 @@ public protocol SchedulerClock: Sendable {
 }
 
 extension SchedulerClock {
+    /// Sleeps like ``sleep(until:)`` in one child task while another waits for `signal`; the
+    /// first to finish cancels the other. Throws `CancellationError` when the signal won.
     public func sleep(until deadline: Date, wakingOn signal: WakeSignal) async throws {
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
