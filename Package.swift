@@ -59,6 +59,7 @@ let package = Package(
             name: "jobkit-bench",
             dependencies: [
                 "JobKit",
+                "JobKitCLI",
                 "CLibPQ",
                 "FleetHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -10,7 +10,7 @@ struct JobKitBench: ParsableCommand {
         abstract: "Benchmarks JobKit's database mutex.",
         subcommands: [
             MutexBenchmark.self, ContendBenchmark.self, ContendWorker.self, ScheduleBenchmark.self, FleetBenchmark.self,
-            JobsFileBenchmark.self,
+            JobsFileBenchmark.self, BurstBenchmark.self, BurstWorker.self,
         ]
     )
 }

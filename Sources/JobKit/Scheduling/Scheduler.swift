@@ -84,15 +84,18 @@ public final class Scheduler: Service {
                 LogKeys.store: .string(mutex.store.description),
             ]
         )
+        // One shutdown handler for every job: it raises `stopping`, which ends the jobs' sleeps.
+        let stopping = WakeSignal()
         try await withGracefulShutdownHandler {
             if try await prepareStore(health) {
                 await withDiscardingTaskGroup { group in
                     for job in jobs {
-                        group.addTask { await self.drive(job, health: health) }
+                        group.addTask { await self.drive(job, health: health, stopping: stopping) }
                     }
                 }
             }
         } onGracefulShutdown: {
+            stopping.raise()
             self.logger.jobEvent(
                 .schedulerStopping, level: .info,
                 "The scheduler is stopping: no new fires; running jobs get \(self.configuration.shutdownGrace.jobKitSeconds) s to finish.",
@@ -155,9 +158,9 @@ public final class Scheduler: Service {
         return shortest.map { .milliseconds(Int64(($0 * 1000).rounded())) }
     }
 
-    /// The life of one job: wait for its next tick, fire, repeat; on shutdown, let a running
-    /// fire finish within the grace period.
-    private func drive(_ job: ScheduledJob, health: StoreHealth) async {
+    /// The life of one job: wait for its next tick, fire, repeat; on shutdown (`stopping`
+    /// raised, or the task cancelled), let a running fire finish within the grace period.
+    private func drive(_ job: ScheduledJob, health: StoreHealth, stopping: WakeSignal) async {
         let planner = TickPlanner(schedule: job.schedule, grace: job.grace + job.jitter, catchUp: job.catchUp == .latest)
         let tracker = trackers[job.name]!
         var lastHandled: Date?
@@ -183,7 +186,7 @@ public final class Scheduler: Service {
                 guard let next = plan.nextTick else { break }
                 let fireAt = next.addingTimeInterval(Self.randomJitter(job.jitter))
                 do {
-                    try await cancelWhenGracefulShutdown { try await self.clock.sleep(until: fireAt) }
+                    try await clock.sleep(until: fireAt, wakingOn: stopping)
                 } catch {
                     break
                 }
