@@ -39,6 +39,12 @@ public final class Fleet: Sendable {
     public let heartbeatWindow: Duration
     /// `--shutdown-grace` of every process.
     public let shutdownGrace: Duration
+    /// The job type of every job: `shell` (the default) runs ``FleetRecordScript``; any other
+    /// name is an in-process type of ``executable`` taking the parameters `record_file` and
+    /// `seconds`, which records its runs in the same format.
+    public let jobType: String
+    /// Arguments before `run`: a subcommand when ``executable`` is not `jobkit` itself.
+    public let leadingArguments: [String]
 
     private struct State {
         var processes: [FleetProcess] = []
@@ -52,7 +58,7 @@ public final class Fleet: Sendable {
     public init(
         executable: URL, databaseURL: String, directory: URL, prefix: String, jobs: [FleetJob],
         heartbeatInterval: Duration = .seconds(10), heartbeatWindow: Duration = .seconds(30),
-        shutdownGrace: Duration = .seconds(1)
+        shutdownGrace: Duration = .seconds(1), jobType: String = "shell", leadingArguments: [String] = []
     ) throws {
         self.executable = executable
         self.databaseURL = databaseURL
@@ -62,6 +68,8 @@ public final class Fleet: Sendable {
         self.heartbeatInterval = heartbeatInterval
         self.heartbeatWindow = heartbeatWindow
         self.shutdownGrace = shutdownGrace
+        self.jobType = jobType
+        self.leadingArguments = leadingArguments
         try Data(FleetRecordScript.text.utf8).write(to: scriptFile)
         try Data(jobsFileText().utf8).write(to: jobsFile)
     }
@@ -204,7 +212,7 @@ public final class Fleet: Sendable {
     }
 
     private func arguments(owner: String, _ options: FleetProcessOptions) -> [String] {
-        var arguments = [
+        var arguments = leadingArguments + [
             "run", jobsFile.path, "--database-url", databaseURL, "--log-format", "json", "--owner", owner,
             "--heartbeat-interval", FleetJob.seconds(options.heartbeatInterval ?? heartbeatInterval),
             "--heartbeat-window", FleetJob.seconds(options.heartbeatWindow ?? heartbeatWindow),
@@ -221,13 +229,19 @@ public final class Fleet: Sendable {
         let entries = jobs.map { job -> String in
             var members = [
                 #""name": \#(quoted(name(of: job)))"#,
-                #""type": "shell""#,
+                #""type": \#(quoted(jobType))"#,
                 #""every": \#(FleetJob.seconds(job.interval))"#,
             ]
             if let ttl = job.ttl { members.append(#""ttl": \#(FleetJob.seconds(ttl))"#) }
             if let grace = job.grace { members.append(#""grace": \#(FleetJob.seconds(grace))"#) }
-            let command = ["bash", scriptFile.path, recordFile.path, FleetJob.seconds(job.run)].map(quoted)
-            members.append(#""parameters": {"command": [\#(command.joined(separator: ", "))]}"#)
+            if jobType == "shell" {
+                let command = ["bash", scriptFile.path, recordFile.path, FleetJob.seconds(job.run)].map(quoted)
+                members.append(#""parameters": {"command": [\#(command.joined(separator: ", "))]}"#)
+            } else {
+                members.append(
+                    #""parameters": {"record_file": \#(quoted(recordFile.path)), "seconds": \#(FleetJob.seconds(job.run))}"#
+                )
+            }
             return "    {" + members.joined(separator: ", ") + "}"
         }
         return "{\n  \"jobs\": [\n" + entries.joined(separator: ",\n") + "\n  ]\n}\n"

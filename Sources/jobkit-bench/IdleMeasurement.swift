@@ -19,6 +19,9 @@ struct IdleMeasurement {
         var cpuSeconds: Double
         /// `ru_maxrss` at the end of the window, in MiB.
         var rssMiB: Double
+        /// How much the resident set grew from before the jobs were built to the end of the
+        /// window, per job, in KiB.
+        var rssPerJobKiB: Double
         /// From starting the scheduler until every job had armed its timer, in seconds.
         var startupSeconds: Double
         /// CPU seconds the start-up took.
@@ -30,6 +33,7 @@ struct IdleMeasurement {
     }
 
     func measure() async throws -> Result {
+        let rssBefore = ProcessUsage.currentRSSKiB()
         let schedule = try Self.quietSchedule(for: .seconds(idleSeconds + 600))
         let tally = EventTally()
         let clock = RecordingClock()
@@ -51,7 +55,9 @@ struct IdleMeasurement {
             let before = ProcessUsage.now()
             try await Task.sleep(for: .seconds(idleSeconds))
             let after = ProcessUsage.now()
+            let rssAfter = ProcessUsage.currentRSSKiB()
             return (
+                rssPerJobKiB: (rssAfter - rssBefore) / Double(jobs),
                 cpuFraction: after.cpuFraction(since: before), cpuSeconds: after.cpuSeconds - before.cpuSeconds,
                 rssMiB: after.maxRSSMiB,
                 startupSeconds: Double(started.monotonicNs - beforeStart.monotonicNs) / 1e9,
@@ -63,6 +69,7 @@ struct IdleMeasurement {
         if fired > 0 { problems.append("\(fired) timer(s) fired during the idle run; the figures include them.") }
         return Result(
             cpuFraction: figures.cpuFraction, cpuSeconds: figures.cpuSeconds, rssMiB: figures.rssMiB,
+            rssPerJobKiB: figures.rssPerJobKiB,
             startupSeconds: figures.startupSeconds, startupCPUSeconds: figures.startupCPUSeconds,
             shutdownSeconds: shutdownSeconds, schedule: schedule, problems: problems
         )

@@ -8,7 +8,10 @@ struct JobKitBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobkit-bench",
         abstract: "Benchmarks JobKit's database mutex.",
-        subcommands: [MutexBenchmark.self, ContendBenchmark.self, ContendWorker.self, ScheduleBenchmark.self, FleetBenchmark.self]
+        subcommands: [
+            MutexBenchmark.self, ContendBenchmark.self, ContendWorker.self, ScheduleBenchmark.self, FleetBenchmark.self,
+            JobsFileBenchmark.self, BurstBenchmark.self, BurstWorker.self,
+        ]
     )
 }
 

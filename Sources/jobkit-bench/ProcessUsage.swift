@@ -26,3 +26,14 @@ struct ProcessUsage {
         return wall > 0 ? (cpuSeconds - earlier.cpuSeconds) / wall : 0
     }
 }
+
+extension ProcessUsage {
+    /// The resident set now (not the peak), in KiB, from `/proc/self/statm`; 0 when unreadable.
+    static func currentRSSKiB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1024
+    }
+}
+

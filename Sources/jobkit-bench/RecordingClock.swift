@@ -30,11 +30,19 @@ final class RecordingClock: SchedulerClock {
     func now() -> Date { base.now() }
 
     func sleep(until deadline: Date) async throws {
+        try await record(deadline) { try await base.sleep(until: deadline) }
+    }
+
+    func sleep(until deadline: Date, wakingOn signal: WakeSignal) async throws {
+        try await record(deadline) { try await base.sleep(until: deadline, wakingOn: signal) }
+    }
+
+    private func record(_ deadline: Date, _ sleep: () async throws -> Void) async throws {
         state.withLock { state in
             state.sleepsStarted += 1
             if state.firstDeadline == nil { state.firstDeadline = deadline }
         }
-        try await base.sleep(until: deadline)
+        try await sleep()
         let woke = base.now()
         state.withLock { $0.wakes.append(Wake(deadline: deadline, woke: woke)) }
     }

@@ -66,7 +66,9 @@ struct ScheduleBenchmark: ParsableCommand {
                 + "duplicated ticks ran more than once. \(fire.outside) run(s) were for ticks outside the window "
                 + "(after its last tick, before the shutdown took effect) and are not counted.",
             "Idle: \(jobs) jobs on `\(rest.schedule)`; CPU is user + system time of the whole process from "
-                + "getrusage over the window, divided by its wall time; RSS is `ru_maxrss`. Start-up (until every "
+                + "getrusage over the window, divided by its wall time; RSS is `ru_maxrss`; RSS growth per job is the "
+                + "resident set (/proc/self/statm) at the end of the window minus before the jobs were built, divided "
+                + "by the number of jobs. Start-up (until every "
                 + "job had armed its timer) took \(String(format: "%.3f", rest.startupSeconds)) s wall and "
                 + "\(String(format: "%.3f", rest.startupCPUSeconds)) s CPU; graceful shutdowns took "
                 + "\(String(format: "%.3f", fire.shutdownSeconds)) s (fast job) and "
@@ -100,6 +102,7 @@ struct ScheduleBenchmark: ParsableCommand {
                 ("idle_seconds", "idle window (s)", idleSeconds),
                 ("idle_cpu_fraction", "idle CPU (fraction of one core)", Fixed(value: rest.cpuFraction, decimals: 4)),
                 ("rss_mib", "max RSS (MiB)", Fixed(value: rest.rssMiB, decimals: 1)),
+                ("rss_per_job_kib", "RSS growth per idle job (KiB)", Fixed(value: rest.rssPerJobKiB, decimals: 2)),
             ],
             notes: notes
         )

@@ -120,8 +120,10 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
 
     // MARK: Store
 
-    /// The lock store could not be reached; jobs do not run until it returns. Once per outage.
-    /// Level `error`. Fields: `store`, `error`, and `job` when a job's fire found the outage.
+    /// The lock store could not be reached, or refused in a way no retry can fix; jobs do not
+    /// run until it works again. Once per outage, and again when the outage turns permanent or
+    /// back. Level `error`. Fields: `store`, `error`, `permanent` (boolean), `cause` when
+    /// permanent (``LockStoreError/permanentCause``), and `job` when a job's fire found it.
     ///
     /// A job run reports it through its caller: ``NonOverlappingJob/run(using:tick:ttl:lockID:jobName:jobType:wait:)``
     /// returns ``JobOutcome/storeUnavailable(_:)`` without logging, because only the caller
@@ -129,6 +131,10 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let storeUnavailable = JobEvent(rawValue: "store.unavailable")
     /// The lock store is reachable again after an outage. Level `info`. Fields: `store`.
     public static let storeRecovered = JobEvent(rawValue: "store.recovered")
+    /// The SQLite file a store had open was deleted, moved away or replaced, and the store
+    /// opened its path again. Level `warning`. Fields: `store`, `reason` (`deleted` or
+    /// `replaced`). Locks held in the old file are lost; their holders report `lock.lost`.
+    public static let storeReopened = JobEvent(rawValue: "store.reopened")
 
     // MARK: HTTP
 
@@ -142,6 +148,7 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
 
     // MARK: Configuration
 
-    /// A jobs file could not be used; `error` holds every problem. Level `error`.
+    /// A jobs file could not be used (`error` holds every problem), or at start-up the store
+    /// refused in a way no retry can fix (`error`, `cause`, `store`). Level `error`.
     public static let configInvalid = JobEvent(rawValue: "config.invalid")
 }

@@ -80,6 +80,10 @@ public enum LogKeys {
 
     /// Where `jobkit run --http` listens, as `host:port`.
     public static let address = "jobkit.address"
+    /// Whether a store error is one no retry can fix (boolean), on `store.unavailable`.
+    public static let permanent = "jobkit.permanent"
+    /// What a person must fix when a store error is permanent, in a few words.
+    public static let cause = "jobkit.cause"
 
     /// Every key above, in the order log handlers print them: who and what first, then when,
     /// then why. A new key goes here too, or handlers print it after the known ones.
@@ -87,6 +91,7 @@ public enum LogKeys {
         job, jobType, swiftType, lockID, token, owner, holder, holderToken, holderReleased, since, until,
         tick, firstTick, lastTick, missed, durationMS, ttlSeconds,
         reason, error, overlapped, previousOwner, previousToken, expiredAt, forceReleasedAt, store, jobs, running,
-        stream, droppedLines, line, address,
+        stream, droppedLines, line,
+        permanent, cause, address,
     ]
 }

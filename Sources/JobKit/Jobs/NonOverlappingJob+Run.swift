@@ -93,6 +93,7 @@ extension NonOverlappingJob {
         jobMutex.logger = reporter.logger
         let signals = JobSignals()
         let cancels = cancelsOnLeaseLoss
+        let tracker = RunTracker.current
 
         let run: DBMutex.Run<Void>
         var duration = Duration.zero
@@ -102,6 +103,7 @@ extension NonOverlappingJob {
                 job: RunStart(job: jobName, jobType: jobType ?? typeName),
                 ending: { result, lost in Self.runEnd(result, lost: lost, cancels: cancels, signals: signals) },
                 whenAcquired: { lease in
+                    tracker?.markLocked()
                     whenAcquired(lease)
                     reporter.started(lease)
                 },

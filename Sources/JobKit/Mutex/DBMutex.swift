@@ -32,6 +32,10 @@ public struct DBMutex: Sendable {
     /// Where runs, skips, overlaps and the mutex's own acquisitions are counted (``JobMetric``);
     /// by default through the factory the application bootstrapped `MetricsSystem` with.
     public var metrics: JobKitMetrics = .global
+    /// The clock a held lease's heartbeats and TTL timer run on: wall time by default
+    /// (``DispatchWallClock``), so a holder paused with its virtual machine beats as soon as it
+    /// wakes; see ``LeaseClock``. Tests may set one they move by hand.
+    public var leaseClock: any LeaseClock = DispatchWallClock()
 
     /// Creates a mutex.
     ///
@@ -80,7 +84,7 @@ public struct DBMutex: Sendable {
             // Before the keeper's timers start, so nothing it reports can precede it.
             whenAcquired(lease)
             let keeper = LeaseKeeper(
-                lease: lease, store: store, policy: heartbeat, logger: logger,
+                lease: lease, store: store, policy: heartbeat, clock: leaseClock, logger: logger,
                 whenExpired: whenExpired, whenLost: whenLost
             )
             keeper.start(ttl: request.ttl)

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Logging
 import Synchronization
 
@@ -6,9 +7,10 @@ import Synchronization
 /// reports `lock.expired` the moment the TTL passes and `lock.lost` when a beat finds the
 /// lease gone.
 ///
-/// Its timers run on one queue shared by every keeper (a source's handler never runs
-/// concurrently with itself); ``stop()`` waits only when a beat is in flight, so no beat lands
-/// after the release and a short critical section pays no thread hop.
+/// Its timers run on a ``LeaseClock`` (wall time, so a VM pause makes beats due rather than
+/// postponing them), each beat on an absolute deadline one interval after the last one's;
+/// ``stop()`` waits only when a beat is in flight, so no beat lands after the release and a
+/// short critical section pays no thread hop.
 final class LeaseKeeper: Sendable {
     private struct State {
         var stopped = false
@@ -19,26 +21,30 @@ final class LeaseKeeper: Sendable {
         var beatFinished: DispatchSemaphore?
     }
 
-    private static let timerQueue = DispatchQueue(label: "jobkit.lease-keeper", attributes: .concurrent)
-
     let lease: Lease
     private let store: any LockStore
     private let policy: HeartbeatPolicy?
+    private let clock: any LeaseClock
     private let logger: Logger
     private let whenExpired: @Sendable () -> Void
     private let whenLost: @Sendable (LeaseLoss) -> Void
-    /// Dispatch sources are thread-safe objects that Swift does not mark `Sendable`.
-    private struct Timers: @unchecked Sendable { var all: [any DispatchSourceTimer] = [] }
+    /// The pending timers: the next beat and the TTL's expiry; nil once cancelled.
+    private struct Timers {
+        var beat: LeaseTimer?
+        var expiry: LeaseTimer?
+        var cancelled = false
+    }
     private let timers = Mutex(Timers())
     private let state = Mutex(State())
 
     init(
-        lease: Lease, store: any LockStore, policy: HeartbeatPolicy?, logger: Logger,
+        lease: Lease, store: any LockStore, policy: HeartbeatPolicy?, clock: any LeaseClock, logger: Logger,
         whenExpired: @escaping @Sendable () -> Void, whenLost: @escaping @Sendable (LeaseLoss) -> Void
     ) {
         self.lease = lease
         self.store = store
         self.policy = policy
+        self.clock = clock
         self.logger = logger
         self.whenExpired = whenExpired
         self.whenLost = whenLost
@@ -50,25 +56,48 @@ final class LeaseKeeper: Sendable {
     /// Starts the timers. `ttl` is the lease's TTL as granted; the expiry timer counts it
     /// from now, which is at most one round trip after the store's own acquisition time.
     func start(ttl: Duration?) {
-        var started: [any DispatchSourceTimer] = []
+        let now = clock.now()
         if let policy {
-            let beat = DispatchSource.makeTimerSource(queue: Self.timerQueue)
-            let interval = DispatchTimeInterval.nanoseconds(Int(policy.interval.jobKitMicroseconds * 1000))
-            beat.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
-            beat.setEventHandler { [weak self] in self?.beat(window: policy.window) }
-            started.append(beat)
+            scheduleBeat(at: LockRules.adding(policy.interval, to: now), policy: policy)
         }
         if let ttl {
-            let expiry = DispatchSource.makeTimerSource(queue: Self.timerQueue)
-            expiry.schedule(
-                wallDeadline: .now() + .nanoseconds(Int(ttl.jobKitMicroseconds * 1000)),
-                leeway: .milliseconds(1)
-            )
-            expiry.setEventHandler { [weak self] in self?.reportExpired() }
-            started.append(expiry)
+            let expiry = clock.schedule(at: LockRules.adding(ttl, to: now)) { [weak self] in self?.reportExpired() }
+            let keep = timers.withLock { timers -> Bool in
+                guard !timers.cancelled else { return false }
+                timers.expiry = expiry
+                return true
+            }
+            if !keep { expiry.cancel() }
         }
-        timers.withLock { $0.all = started }
-        for timer in started { timer.resume() }
+    }
+
+    /// Sets the next beat for `deadline`, unless the keeper has stopped meanwhile.
+    private func scheduleBeat(at deadline: Date, policy: HeartbeatPolicy) {
+        let timer = clock.schedule(at: deadline) { [weak self] in
+            self?.beat(window: policy.window)
+            self?.scheduleNextBeat(after: deadline, policy: policy)
+        }
+        let keep = timers.withLock { timers -> Bool in
+            guard !timers.cancelled else { return false }
+            timers.beat = timer
+            return true
+        }
+        if !keep { timer.cancel() }
+    }
+
+    /// The beat after the one due at `deadline`: one interval later, or, when that has passed
+    /// too (the process was paused for longer), the first interval boundary still ahead, so a
+    /// long pause costs one beat on waking, not a burst.
+    private func scheduleNextBeat(after deadline: Date, policy: HeartbeatPolicy) {
+        guard state.withLock({ !$0.stopped && $0.loss == nil }) else { return }
+        let now = clock.now()
+        var next = LockRules.adding(policy.interval, to: deadline)
+        if next <= now {
+            let interval = policy.interval.jobKitTimeInterval
+            let behind = now.timeIntervalSince(next)
+            next = next.addingTimeInterval((behind / interval).rounded(.down) * interval + interval)
+        }
+        scheduleBeat(at: next, policy: policy)
     }
 
     /// Stops the timers and waits for a beat in flight. Blocks; call off the cooperative pool.
@@ -102,11 +131,11 @@ final class LeaseKeeper: Sendable {
     }
 
     private func cancelTimers() {
-        let running = timers.withLock { timers in
-            defer { timers.all = [] }
-            return timers
+        let pending = timers.withLock { timers -> [LeaseTimer] in
+            defer { timers = Timers(cancelled: true) }
+            return [timers.beat, timers.expiry].compactMap { $0 }
         }
-        for timer in running.all { timer.cancel() }
+        for timer in pending { timer.cancel() }
     }
 
     private func beat(window: Duration) {

@@ -47,32 +47,32 @@ public struct CronExpressionError: Error, Sendable, Hashable, CustomStringConver
 
     /// The message: `cron "<expression>": <what is wrong>.`
     public var description: String {
-        "cron \"\(expression)\": \(reason)."
+        "cron \"\(JSONValue.abbreviated(expression))\": \(reason)."
     }
 
     private var reason: String {
         let field = field ?? ""
-        let token = token ?? ""
+        let token = JSONValue.abbreviated(token ?? "")
         let range = fieldRange.map { "\($0.lowerBound)–\($0.upperBound)" } ?? ""
         switch code {
         case .fieldCount(let count):
             return "expected 5 fields (minute hour day-of-month month day-of-week) "
                 + "or an alias such as @daily, found \(count)"
         case .unknownAlias(let alias):
-            return "unknown alias \"\(alias)\"; use @yearly, @annually, @monthly, @weekly, "
+            return "unknown alias \"\(JSONValue.abbreviated(alias))\"; use @yearly, @annually, @monthly, @weekly, "
                 + "@daily, @midnight or @hourly"
         case .reboot:
             return "@reboot is not supported: a scheduler fires on the clock, not at boot"
         case .emptyItem:
             return "\(field) \"\(token)\" has an empty item between commas"
         case .malformed(let item):
-            return "\(field) \"\(item)\" is not a value, range or step "
+            return "\(field) \"\(JSONValue.abbreviated(item))\" is not a value, range or step "
                 + "(such as 5, 1-10, */15, 1-10/2 or 5/10)"
         case .notANumber(let value):
             if let namesHint {
-                return "\(field) \"\(value)\" is not a number in \(range) or a name in \(namesHint)"
+                return "\(field) \"\(JSONValue.abbreviated(value))\" is not a number in \(range) or a name in \(namesHint)"
             }
-            return "\(field) \"\(value)\" is not a number"
+            return "\(field) \"\(JSONValue.abbreviated(value))\" is not a number"
         case .outOfRange(let value):
             return "\(field) \(value) is out of range \(range)"
         case .backwardRange(let item):

@@ -19,4 +19,9 @@ public struct OffsetClock: SchedulerClock {
     public func sleep(until deadline: Date) async throws {
         try await base.sleep(until: deadline.addingTimeInterval(-offset.jobKitTimeInterval))
     }
+
+    /// Sleeps on the base clock, which the signal wakes the base clock's way.
+    public func sleep(until deadline: Date, wakingOn signal: WakeSignal) async throws {
+        try await base.sleep(until: deadline.addingTimeInterval(-offset.jobKitTimeInterval), wakingOn: signal)
+    }
 }

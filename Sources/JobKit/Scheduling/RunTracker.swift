@@ -1,9 +1,18 @@
 import Synchronization
 
 /// Whether a job is running in this process, and a way to wait until none is.
+///
+/// A fire is in progress from ``tryStart()`` to ``finish()``; its job is *running* only once
+/// it holds its lock (``markLocked()``, called by the run path through ``current``). A fire
+/// still waiting for the store (a connect timeout) is in progress but runs nothing, so the
+/// scheduler does not call its next tick `still_running`.
 final class RunTracker: Sendable {
+    /// The tracker of the fire this task belongs to, for the run path to mark its lock taken.
+    @TaskLocal static var current: RunTracker?
+
     private struct State {
         var running = 0
+        var locked = false
         var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
     }
@@ -15,6 +24,7 @@ final class RunTracker: Sendable {
         state.withLock { state in
             guard state.running == 0 else { return false }
             state.running += 1
+            state.locked = false
             return true
         }
     }
@@ -31,6 +41,14 @@ final class RunTracker: Sendable {
     }
 
     var isRunning: Bool { state.withLock { $0.running > 0 } }
+
+    /// The fire in progress took its lock: its job runs.
+    func markLocked() {
+        state.withLock { $0.locked = true }
+    }
+
+    /// Whether a fire is in progress and its job holds its lock.
+    var isRunningJob: Bool { state.withLock { $0.running > 0 && $0.locked } }
 
     /// Returns when no run is in progress, or when the task is cancelled.
     func idle() async {

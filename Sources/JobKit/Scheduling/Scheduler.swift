@@ -28,7 +28,10 @@ public final class Scheduler: Service {
         public var shutdownGrace: Duration = .seconds(30)
         /// The first wait before retrying an unreachable store at start; it doubles up to ``maximumRetryDelay``.
         public var initialRetryDelay: Duration = .milliseconds(500)
-        /// The longest wait between retries of an unreachable store at start.
+        /// The longest wait between retries of an unreachable store at start. The scheduler
+        /// waits no longer than its most frequent job's interval either, so a scheduler started
+        /// during an outage retries at least as often as its jobs would fire, and resumes about
+        /// when running ones do.
         public var maximumRetryDelay: Duration = .seconds(30)
 
         /// The defaults.
@@ -89,17 +92,20 @@ public final class Scheduler: Service {
                 LogKeys.store: .string(mutex.store.description),
             ]
         )
+        // One shutdown handler for every job: it raises `stopping`, which ends the jobs' sleeps.
+        let stopping = WakeSignal()
         try await withGracefulShutdownHandler {
             if try await prepareStore(health) {
                 phase.withLock { if $0 == .starting { $0 = .running } }
                 await withDiscardingTaskGroup { group in
                     for job in jobs {
-                        group.addTask { await self.drive(job, health: health) }
+                        group.addTask { await self.drive(job, health: health, stopping: stopping) }
                     }
                 }
             }
         } onGracefulShutdown: {
             self.phase.withLock { $0 = .stopping }
+            stopping.raise()
             self.logger.jobEvent(
                 .schedulerStopping, level: .info,
                 "The scheduler is stopping: no new fires; running jobs get \(self.configuration.shutdownGrace.jobKitSeconds) s to finish.",
@@ -147,6 +153,7 @@ public final class Scheduler: Service {
     /// scheduled jobs at all), after reporting `config.invalid`.
     private func prepareStore(_ health: StoreHealth) async throws -> Bool {
         var delay = configuration.initialRetryDelay
+        let longest = min(configuration.maximumRetryDelay, shortestJobInterval() ?? configuration.maximumRetryDelay)
         let store = mutex.store
         while true {
             do {
@@ -155,10 +162,15 @@ public final class Scheduler: Service {
                 health.succeeded()
                 return true
             } catch let error as any LockStoreError where error.isPermanent {
-                // Retrying cannot fix a malformed URL: stop instead of reporting an endless outage.
+                // Retrying cannot fix it: stop, so a service manager shows the failure, instead
+                // of reporting an endless outage.
+                let cause = error.permanentCause ?? "the store's configuration is unusable"
                 logger.jobEvent(
-                    .configInvalid, level: .error, "The database URL cannot be used: \(error)",
-                    [LogKeys.error: .string("\(error)"), LogKeys.store: .string(store.description)]
+                    .configInvalid, level: .error, "The lock store cannot be used (\(cause)): \(error)",
+                    [
+                        LogKeys.error: .string("\(error)"), LogKeys.cause: .string(cause),
+                        LogKeys.store: .string(store.description),
+                    ]
                 )
                 throw error
             } catch {
@@ -170,13 +182,27 @@ public final class Scheduler: Service {
             } catch {
                 return false
             }
-            delay = min(delay * 2, configuration.maximumRetryDelay)
+            delay = max(configuration.initialRetryDelay, min(delay * 2, longest))
         }
     }
 
-    /// The life of one job: wait for its next tick, fire, repeat; on shutdown, let a running
-    /// fire finish within the grace period.
-    private func drive(_ job: ScheduledJob, health: StoreHealth) async {
+    /// The shortest time between two ticks of any job, judged from the next two ticks of each.
+    private func shortestJobInterval() -> Duration? {
+        let now = clock.now()
+        var shortest: TimeInterval?
+        for job in jobs {
+            guard let first = job.schedule.nextTick(after: now), let second = job.schedule.nextTick(after: first) else {
+                continue
+            }
+            let gap = second.timeIntervalSince(first)
+            shortest = min(shortest ?? gap, gap)
+        }
+        return shortest.map { .milliseconds(Int64(($0 * 1000).rounded())) }
+    }
+
+    /// The life of one job: wait for its next tick, fire, repeat; on shutdown (`stopping`
+    /// raised, or the task cancelled), let a running fire finish within the grace period.
+    private func drive(_ job: ScheduledJob, health: StoreHealth, stopping: WakeSignal) async {
         let planner = TickPlanner(schedule: job.schedule, grace: job.grace + job.jitter, catchUp: job.catchUp == .latest)
         let tracker = trackers[job.name]!
         var lastHandled: Date?
@@ -189,16 +215,20 @@ public final class Scheduler: Service {
                     if tracker.tryStart() {
                         runs.addTask {
                             defer { tracker.finish() }
-                            await self.fire(job, tick: tick, health: health)
+                            await RunTracker.$current.withValue(tracker) {
+                                await self.fire(job, tick: tick, health: health)
+                            }
                         }
-                    } else {
+                    } else if tracker.isRunningJob {
                         reportStillRunning(job, tick: tick)
+                    } else {
+                        reportStillWaitingForStore(job, tick: tick)
                     }
                 }
                 guard let next = plan.nextTick else { break }
                 let fireAt = next.addingTimeInterval(Self.randomJitter(job.jitter))
                 do {
-                    try await cancelWhenGracefulShutdown { try await self.clock.sleep(until: fireAt) }
+                    try await clock.sleep(until: fireAt, wakingOn: stopping)
                 } catch {
                     break
                 }
@@ -247,6 +277,16 @@ public final class Scheduler: Service {
             logger: logger, jobName: job.name, jobTypeName: job.jobType ?? swiftType,
             swiftTypeName: job.jobType.map { _ in swiftType }, lockID: job.lockID, tick: tick
         ).skipped(.stillRunning(tick: tick))
+    }
+
+    /// The previous fire has not got its lock yet (the store is slow or unreachable, as in a
+    /// connect timeout): nothing runs, so this is not `still_running`. The outage itself is
+    /// reported as `store.unavailable` when that fire gives up.
+    private func reportStillWaitingForStore(_ job: ScheduledJob, tick: Date) {
+        logger.warning(
+            "Job \"\(job.name)\" skipped this tick: its previous fire is still waiting for the lock store.",
+            metadata: [LogKeys.job: .string(job.name), LogKeys.lockID: .string(job.lockID), LogKeys.tick: .date(tick)]
+        )
     }
 
     private func reportMisfire(_ job: ScheduledJob, _ missed: MissedTicks) {

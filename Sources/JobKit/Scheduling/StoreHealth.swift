@@ -1,12 +1,16 @@
 import Logging
 import Synchronization
 
-/// Reports store outages once: `store.unavailable` on the first failure of an outage,
+/// Reports store outages once: `store.unavailable` on the first failure of an outage (and
+/// again when its kind changes between one a retry may fix and one no retry can fix),
 /// `store.recovered` on the first success after it; sets `jobkit_store_up`, and remembers
 /// when the store last answered for readiness probes. Shared by every job of a scheduler.
 final class StoreHealth: Sendable {
     private struct State {
-        var outage: String?
+        /// Nil while the store answers; during an outage, whether its last report was permanent.
+        var permanent: Bool?
+        /// The outage's latest error, for probes.
+        var error: String?
         var lastAnswer: ContinuousClock.Instant?
     }
 
@@ -24,23 +28,30 @@ final class StoreHealth: Sendable {
     /// How long ago the store last answered, and the error of the outage going on.
     var snapshot: (answerAge: Duration?, outage: String?) {
         let state = state.withLock { $0 }
-        return (state.lastAnswer.map { ContinuousClock.now - $0 }, state.outage)
+        return (state.lastAnswer.map { ContinuousClock.now - $0 }, state.error)
     }
 
     /// The store failed; reports the outage if it is new.
     func failed(_ error: any Error, job: String?) {
         metrics.storeUp(false)
+        let cause = (error as? any LockStoreError)?.permanentCause
         let isNew = state.withLock { state in
-            defer { state.outage = "\(error)" }
-            return state.outage == nil
+            defer {
+                state.permanent = cause != nil
+                state.error = "\(error)"
+            }
+            return state.permanent != (cause != nil)
         }
         guard isNew else { return }
-        var fields: Logger.Metadata = [LogKeys.store: .string(store), LogKeys.error: .string("\(error)")]
+        var fields: Logger.Metadata = [
+            LogKeys.store: .string(store), LogKeys.error: .string("\(error)"), LogKeys.permanent: .bool(cause != nil),
+        ]
+        if let cause { fields[LogKeys.cause] = .string(cause) }
         if let job { fields[LogKeys.job] = .string(job) }
-        logger.jobEvent(
-            .storeUnavailable, level: .error,
-            "The lock store cannot be reached; jobs do not run until it returns.", fields
-        )
+        let message: Logger.Message = cause.map {
+            "The lock store refuses this scheduler and no retry can fix it (\($0)); jobs do not run until a person does. Retrying."
+        } ?? "The lock store cannot be reached; jobs do not run until it returns."
+        logger.jobEvent(.storeUnavailable, level: .error, message, fields)
     }
 
     /// The store answered; reports the end of an outage if there was one.
@@ -48,10 +59,11 @@ final class StoreHealth: Sendable {
         metrics.storeUp(true)
         let wasDown = state.withLock { state in
             defer {
-                state.outage = nil
+                state.permanent = nil
+                state.error = nil
                 state.lastAnswer = .now
             }
-            return state.outage != nil
+            return state.permanent != nil
         }
         guard wasDown else { return }
         logger.jobEvent(

@@ -1,4 +1,4 @@
-/// How ``LockStoreURL/makeStore(_:opening:)`` opens a store: whether it may create what is
+/// How ``LockStoreURL/makeStore(_:opening:logger:)`` opens a store: whether it may create what is
 /// missing.
 public enum LockStoreOpening: Sendable, Hashable {
     /// Creates the SQLite file and the lock schema when they are missing. What the scheduler,

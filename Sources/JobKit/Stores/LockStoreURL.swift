@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Picks a store from a URL.
 ///
@@ -48,7 +49,11 @@ public enum LockStoreURL {
     ///   own error (``PostgresError``, ``SQLiteError``) when it cannot be opened;
     ///   ``LockStoreNotFoundError`` for a missing store opened with
     ///   ``LockStoreOpening/existingOnly``.
-    public static func makeStore(_ url: String, opening: LockStoreOpening = .creatingIfMissing) throws -> any LockStore {
+    /// - Parameter logger: Where a store reports what it does by itself, such as an SQLite
+    ///   store opening its path again (``JobEvent/storeReopened``); nil reports nothing.
+    public static func makeStore(
+        _ url: String, opening: LockStoreOpening = .creatingIfMissing, logger: Logger? = nil
+    ) throws -> any LockStore {
         switch try kind(of: url) {
         case .postgres(let connectionString):
             var configuration = PostgresLockStore.Configuration()
@@ -62,12 +67,13 @@ public enum LockStoreURL {
             // Never creates anything in either mode: Django's migration owns the table.
             return try DjangoLockStore(url: url)
         case .sqlite(let path):
-            guard opening == .existingOnly else { return try SQLiteLockStore(path: path) }
+            var configuration = SQLiteLockStore.Configuration()
+            configuration.logger = logger
+            guard opening == .existingOnly else { return try SQLiteLockStore(path: path, configuration: configuration) }
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             guard FileManager.default.fileExists(atPath: absolute) else {
                 throw LockStoreNotFoundError(store: "sqlite:\(absolute)", missing: .file(path: absolute))
             }
-            var configuration = SQLiteLockStore.Configuration()
             configuration.migratesAutomatically = false
             configuration.createsFile = false
             let store = try SQLiteLockStore(path: absolute, configuration: configuration)

@@ -78,7 +78,9 @@ extension ShellCommand {
         sigdelset(&allSignals, SIGSTOP)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
 
-        let environmentStrings = environment.map { "\($0.key)=\($0.value)" }.sorted()
+        let marker = ShellDescendants.newMarker()
+        let environmentStrings = environment.filter { $0.key != Self.runVariable }.map { "\($0.key)=\($0.value)" }.sorted()
+            + ["\(Self.runVariable)=\(marker)"]
         var pid: pid_t = 0
         let failure = Self.withCStringArray(arguments) { argv in
             Self.withCStringArray(environmentStrings) { envp in
@@ -92,7 +94,7 @@ extension ShellCommand {
             close(errors.read)
             throw spawnError(failure, executable: executable)
         }
-        return ShellProcess(pid: pid, stdout: output.read, stderr: errors.read, command: self)
+        return ShellProcess(pid: pid, marker: marker, stdout: output.read, stderr: errors.read, command: self)
     }
 
     // MARK: Resolving the program

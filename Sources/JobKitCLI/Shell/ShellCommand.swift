@@ -46,7 +46,12 @@ public struct ShellCommand: Sendable, Hashable {
     public static let defaultSearchPath = "/bin:/usr/bin"
 
     /// The variables JobKit sets for every shell job, which `parameters.env` may not set.
-    static let reservedVariables: Set<String> = [jobVariable, tickVariable, lockIDVariable, lockTokenVariable]
+    static let reservedVariables: Set<String> = [jobVariable, tickVariable, lockIDVariable, lockTokenVariable, runVariable]
+
+    /// The environment variable marking every process of one run, set at spawn to a value
+    /// unique to the run: the processes that hold it when the run ends, including those that
+    /// left its process group (`setsid`, a double fork), are ended with it.
+    public static let runVariable = "JOBKIT_RUN"
 
     /// The program and its arguments, `argv` as the program receives it: `arguments[0]` is
     /// the program, a name looked up in the `PATH` of ``environment`` or a path with a slash
@@ -150,8 +155,9 @@ public struct ShellCommand: Sendable, Hashable {
     ///   task was cancelled before the start.
     public func run() async throws -> ShellResult {
         let process = try await spawnWhenNotBusy()
-        // If the scheduler dies (even by kill -9), the watchdog kills the job's group.
-        let watchdog = ShellWatchdog.start(guarding: process.pid, for: self)
+        // If the scheduler dies (even by kill -9), the watchdog kills the job's group and the
+        // processes that left it.
+        let watchdog = ShellWatchdog.start(guarding: process.pid, marker: process.marker, for: self)
         defer { watchdog?.stop() }
         return await withTaskCancellationHandler {
             await process.result()

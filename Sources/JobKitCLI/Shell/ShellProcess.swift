@@ -25,6 +25,8 @@ import Darwin
 final class ShellProcess: Sendable {
     /// The child's pid, which is also its process group's id.
     let pid: pid_t
+    /// The value of ``ShellCommand/runVariable`` every process of this run inherits.
+    let marker: String
     private let descriptors: [Int32]
     private let queue: DispatchQueue
     private let grace: Duration
@@ -66,8 +68,9 @@ final class ShellProcess: Sendable {
 
     /// Starts supervising the child `pid`, whose stdout and stderr are the read ends
     /// `stdout` and `stderr` (which this object closes).
-    init(pid: pid_t, stdout: Int32, stderr: Int32, command: ShellCommand) {
+    init(pid: pid_t, marker: String, stdout: Int32, stderr: Int32, command: ShellCommand) {
         self.pid = pid
+        self.marker = marker
         descriptors = [stdout, stderr]
         queue = DispatchQueue(label: "jobkit.shell.\(pid)")
         grace = command.terminationGrace
@@ -221,6 +224,7 @@ final class ShellProcess: Sendable {
             guard !state.groupGone else { return }
             ShellProcessGroup.send(SIGKILL, to: pid)
             state.killed = true
+            endEscapedDescendants()
             state.pollTimer?.cancel()
             state.pollTimer = nil
         }
@@ -244,10 +248,17 @@ final class ShellProcess: Sendable {
 
     private func groupEnded(_ state: inout State) {
         state.groupGone = true
+        endEscapedDescendants()
         state.pollTimer?.cancel()
         state.pollTimer = nil
         state.killTimer?.cancel()
         state.killTimer = nil
+    }
+
+    /// Ends the processes of this run that left its group (see ``ShellDescendants``), so
+    /// a daemon the command started neither outlives the run nor holds its pipes open.
+    private func endEscapedDescendants() {
+        ShellDescendants.terminate(marker: marker, grace: grace)
     }
 
     /// Applies `change`, then starts the drain deadline or finishes the run when due, and

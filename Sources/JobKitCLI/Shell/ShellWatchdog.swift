@@ -27,12 +27,21 @@ final class ShellWatchdog: Sendable {
     }
 
     /// What the watchdog runs: wait for the lifeline to close, then end the group `$1` as a
-    /// timeout would: SIGTERM, and SIGKILL two seconds later.
-    static let script = #"while read -r _; do :; done; kill -15 -"$1" || exit 0; sleep 2; kill -9 -"$1" 2>/dev/null"#
+    /// timeout would (SIGTERM, and SIGKILL two seconds later), and with it every process
+    /// whose environment holds `JOBKIT_RUN=$2` (those that left the group; see
+    /// `ShellDescendants`).
+    static let script = #"""
+        m="JOBKIT_RUN=$2"
+        strays() { for f in /proc/[0-9]*/environ; do tr '\0' '\n' 2>/dev/null < "$f" | grep -qxF "$m" && { p=${f#/proc/}; echo "${p%/environ}"; }; done; }
+        while read -r _; do :; done
+        kill -15 -"$1" 2>/dev/null; kill -15 $(strays) 2>/dev/null
+        sleep 2
+        kill -9 -"$1" 2>/dev/null; kill -9 $(strays) 2>/dev/null
+        """#
 
     /// Starts a watchdog for the process group `group`; nil when it cannot (the job then runs
     /// without one, as it would have anyway).
-    static func start(guarding group: pid_t, for command: ShellCommand) -> ShellWatchdog? {
+    static func start(guarding group: pid_t, marker: String, for command: ShellCommand) -> ShellWatchdog? {
         guard let lifeline = try? command.makePipe() else { return nil }
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
@@ -50,7 +59,7 @@ final class ShellWatchdog: Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
         posix_spawnattr_setpgroup(&attributes, 0)
         var pid: pid_t = 0
-        let arguments = ["jobkit-watchdog", "-c", script, "jobkit-watchdog", String(group)]
+        let arguments = ["jobkit-watchdog", "-c", script, "jobkit-watchdog", String(group), marker]
         let failure = ShellCommand.withCStringArray(arguments) { argv in
             ShellCommand.withCStringArray(["PATH=/usr/bin:/bin"]) { envp in
                 posix_spawn(&pid, ShellCommand.shellPath, &actions, &attributes, argv, envp)

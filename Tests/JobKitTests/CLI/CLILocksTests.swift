@@ -83,12 +83,14 @@ extension CLI {
             let schema = TestDatabase.tableName(for: "readOnlyNoTable")
             let base = try TestDatabase.url
             let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
-            let run = try await JobKitProcess.run(["locks", "--database-url", url])
+            // Through the environment: a password on the command line adds a warning line.
+            let environment = ["JOBKIT_DATABASE_URL": url]
+            let run = try await JobKitProcess.run(["locks"], environment: environment)
             #expect(try await run.waitForExit() == 1, "\(run.allOutput)")
             #expect(run.stderr.hasPrefix("Error: The lock store postgres://"), "\(run.allOutput)")
             #expect(run.stderr.contains("has no lock table jobkit_locks"), "\(run.allOutput)")
             #expect(run.stderr.contains("`jobkit migrate`"), "\(run.allOutput)")
-            let release = try await JobKitProcess.run(["locks", "release", "x", "--yes", "--database-url", url])
+            let release = try await JobKitProcess.run(["locks", "release", "x", "--yes"], environment: environment)
             #expect(try await release.waitForExit() == 1, "\(release.allOutput)")
             var configuration = PostgresLockStore.Configuration()
             configuration.migratesAutomatically = false

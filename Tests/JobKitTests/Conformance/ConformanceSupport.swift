@@ -57,7 +57,7 @@ struct TimedOut: Error, CustomStringConvertible {
 
 /// Polls `condition` until it holds; records an issue and throws after `timeout`.
 func waitUntil(
-    _ what: String, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
+    _ what: String, timeout: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()
@@ -74,7 +74,7 @@ func waitUntil(
 
 /// ``waitUntil(_:timeout:sourceLocation:_:)`` for blocking code (a sync critical section).
 func waitUntilBlocking(
-    _ what: String, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
+    _ what: String, timeout: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () throws -> Bool
 ) throws {
     let clock = ContinuousClock()

@@ -5,7 +5,7 @@ import Testing
 @Suite struct EventRecorderTests {
     /// Waits, with a deadline, until `recorder` has a pending `waitFor`.
     static func untilWaiting(_ recorder: EventRecorder) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         while recorder.waiterCount == 0 {
             try #require(ContinuousClock.now < deadline, "waitFor never started waiting")
             try await Task.sleep(for: .milliseconds(1))

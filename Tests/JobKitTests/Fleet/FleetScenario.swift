@@ -24,13 +24,21 @@ final class FleetScenario: Sendable {
 
     let fleet: Fleet
     private let directory: TemporaryDirectory
+    /// The scenario's directory: the jobs file, the run records, an SQLite store's file.
+    var directoryURL: URL { directory.url }
 
-    /// A fleet for `jobs`, none of its processes started yet.
-    init(_ name: String, jobs: [FleetJob]) throws {
-        directory = try TemporaryDirectory()
+    /// A fleet for `jobs`, none of its processes started yet, on the test database, on
+    /// `databaseURL`, or, with `sqlitePath`, on an SQLite file there (given the scenario's
+    /// directory).
+    init(
+        _ name: String, jobs: [FleetJob], databaseURL: String? = nil, sqlitePath: ((URL) -> String)? = nil
+    ) throws {
+        let directory = try TemporaryDirectory()
+        self.directory = directory
         let prefix = "fleet-\(name)-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))-"
+        let databaseURL = try sqlitePath.map { "sqlite:" + $0(directory.url) } ?? databaseURL ?? TestDatabase.url
         fleet = try Fleet(
-            executable: Self.executable, databaseURL: try TestDatabase.url, directory: directory.url,
+            executable: Self.executable, databaseURL: databaseURL, directory: directory.url,
             prefix: prefix, jobs: jobs, heartbeatInterval: Self.heartbeatInterval,
             heartbeatWindow: Self.heartbeatWindow, shutdownGrace: .milliseconds(500)
         )

@@ -103,6 +103,8 @@ final class PostgresConnection: @unchecked Sendable {
     /// libpq puts no SQLSTATE on connection failures; recognise the two a person most needs.
     private static func sqlState(inConnectionMessage message: String) -> String? {
         if message.contains("password authentication failed") { return "28P01" }
+        if message.contains("no pg_hba.conf entry") { return "28000" }
+        if message.contains("role") && message.contains("does not exist") { return "28000" }
         if message.contains("does not exist") && message.contains("database") { return "3D000" }
         return nil
     }

@@ -70,7 +70,35 @@ final class SQLiteConnection {
         // Safe with WAL: a power loss may undo the last commits, never corrupt the file,
         // and it takes down every holder of this machine's locks along with them.
         _ = try connection.execute("PRAGMA synchronous = NORMAL", cached: false, context: "opening")
+        // Keep the WAL small: checkpoint every few pages rather than every 4 MB, and cut the
+        // file back to the limit after each checkpoint, so the store fits a small volume.
+        _ = try connection.execute(
+            "PRAGMA wal_autocheckpoint = \(walCheckpointPages)", cached: false, context: "opening"
+        )
+        _ = try connection.execute(
+            "PRAGMA journal_size_limit = \(walSizeLimit)", cached: false, context: "opening"
+        )
         return connection
+    }
+
+    /// How many pages the WAL may hold before a commit checkpoints it into the database.
+    static let walCheckpointPages = 32
+    /// The bytes the WAL file is cut back to after a checkpoint: 128 KiB.
+    static let walSizeLimit = 131_072
+
+    /// Whether the file this connection has open is no longer the file at ``path``: it was
+    /// deleted, moved away, or replaced by another file. SQLite compares the inode it opened
+    /// with the one at the path (one `stat`).
+    var fileHasMoved: Bool {
+        var moved: Int32 = 0
+        let code = sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved)
+        return code == SQLITE_OK && moved != 0
+    }
+
+    /// Checkpoints the whole WAL into the database and truncates it to zero bytes, if no
+    /// other connection is reading; best effort, after the volume filled up.
+    func truncateWAL() {
+        sqlite3_wal_checkpoint_v2(handle, "main", SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
     }
 
     /// Runs one statement with `parameters` and returns its rows. The statement is prepared
@@ -133,6 +161,12 @@ final class SQLiteConnection {
             return SQLiteError(
                 code: .busy, path: path, context: context, resultCode: code,
                 message: "\(message): other connections kept it locked for more than \(busyTimeout.jobKitSeconds) s."
+            )
+        case SQLITE_FULL:
+            return SQLiteError(
+                code: .volumeFull, path: path, context: context, resultCode: code,
+                message: "\(message): the volume holding the database is full; the store works again "
+                    + "on its next operation once space is freed."
             )
         case SQLITE_NOTADB:
             return SQLiteError(

@@ -5,7 +5,7 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure this is.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
-            case cannotOpen, notADatabase, busy, invalidConfiguration, statementFailed
+            case cannotOpen, notADatabase, busy, invalidConfiguration, statementFailed, volumeFull
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -17,6 +17,9 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notADatabase = Code(.notADatabase)
         /// Other connections kept the database locked for longer than the busy timeout.
         public static let busy = Code(.busy)
+        /// The volume holding the database (or its WAL) is full. An outage, not a lasting
+        /// failure: the next operation after space returns succeeds.
+        public static let volumeFull = Code(.volumeFull)
         /// The store's configuration cannot work with SQLite (e.g. a schema-qualified table).
         public static let invalidConfiguration = Code(.invalidConfiguration)
         /// SQLite refused or failed a statement; see ``SQLiteError/resultCode``.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// The embedded lock store: the whole lock contract in one SQLite file that several
@@ -9,7 +10,22 @@ import Synchronization
 /// the file's write lock (waiting up to ``Configuration/busyTimeout``), so each sees the
 /// previous one's outcome. The file is in WAL mode; times are kept as INTEGER epoch
 /// microseconds, read from SQLite's clock (millisecond resolution); fencing tokens come from
-/// a counter table that only grows.
+/// a counter table that only grows, seeded in a new file at the time in microseconds.
+///
+/// ## The file at the path
+/// Before each operation the store checks (one `stat`) that the file it has open is still the
+/// file at its path. When it was deleted, moved away or replaced, the store closes it, opens
+/// the path again (creating and migrating a new file when none is there), logs
+/// ``JobEvent/storeReopened`` and goes on: every process sharing the path converges on the
+/// same file at its next operation, instead of some writing to an unlinked file nobody else
+/// sees. Locks held in the old file are gone; their holders learn it at their next heartbeat
+/// (`lock.lost`).
+///
+/// ## Space
+/// The WAL is checkpointed every ``SQLiteConnection/walCheckpointPages`` pages and cut back to
+/// 128 KiB, so the store needs about 200 KiB of free space plus about 100 bytes per lock. A
+/// full volume fails operations with ``SQLiteError/Code/volumeFull`` (an outage); the first
+/// operation after space returns succeeds.
 ///
 /// ## One machine only
 /// SQLite's locking relies on the file system's locks and, in WAL mode, on shared memory
@@ -38,6 +54,8 @@ public final class SQLiteLockStore: LockStore {
         /// an existing one is used as it is (a file JobKit made is in WAL mode already): what
         /// read-only commands need, with ``migratesAutomatically`` off too.
         public var createsFile: Bool = true
+        /// Where the store reports ``JobEvent/storeReopened``; nil reports nothing.
+        public var logger: Logger?
 
         /// The defaults.
         public init() {}
@@ -49,7 +67,10 @@ public final class SQLiteLockStore: LockStore {
     public var table: TableName { schema.table }
 
     private let schema: SQLiteSchema
+    private let configuration: Configuration
     private let retention: RunRetention
+    /// The open connection. When opening the path again fails, the old one stays, so the
+    /// next operation tries again.
     private let connection: Mutex<SQLiteConnection>
     /// The schema version known to be in place, once checked or migrated.
     private let knownVersion = Mutex<Int?>(nil)
@@ -79,6 +100,7 @@ public final class SQLiteLockStore: LockStore {
         }
         self.path = absolute
         self.schema = schema
+        self.configuration = configuration
         self.retention = configuration.retention
         self.connection = Mutex(connection)
         if configuration.migratesAutomatically { knownVersion.withLock { $0 = SQLiteSchema.currentVersion } }
@@ -88,7 +110,7 @@ public final class SQLiteLockStore: LockStore {
 
     public func migrate() throws {
         let schema = self.schema
-        try connection.withLock { (connection) throws(SQLiteError) in
+        try withConnection { (connection) throws(SQLiteError) in
             try Self.migrate(schema, on: connection)
         }
         knownVersion.withLock { $0 = SQLiteSchema.currentVersion }
@@ -99,7 +121,7 @@ public final class SQLiteLockStore: LockStore {
     private func ensureSchema(_ minimum: Int = SQLiteSchema.currentVersion) throws {
         if let known = knownVersion.withLock({ $0 }), known >= minimum { return }
         let schema = self.schema
-        let found = try connection.withLock { (connection) throws(SQLiteError) in
+        let found = try withConnection { (connection) throws(SQLiteError) in
             try Self.recordedVersion(schema, on: connection, "reading the schema version of \(schema.table)")
         }
         guard found >= minimum else {
@@ -135,7 +157,7 @@ public final class SQLiteLockStore: LockStore {
         let schema = self.schema
         let retention = self.retention
         let context = "acquiring lock \(String(reflecting: request.lockID))"
-        return try connection.withLock { (connection) throws(SQLiteError) in
+        return try withConnection { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
                 let (now, row) = try Self.read(request.lockID, now: now, schema, on: connection, context)
                 let (result, write) = try LockRules.acquire(row, for: request, at: now) { () throws(SQLiteError) in
@@ -175,7 +197,7 @@ public final class SQLiteLockStore: LockStore {
         try ensureSchema()
         let schema = self.schema
         let context = "heartbeating lock \(String(reflecting: lease.lockID))"
-        return try connection.withLock { (connection) throws(SQLiteError) in
+        return try withConnection { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
                 let (now, row) = try Self.read(lease.lockID, now: nil, schema, on: connection, context)
                 let (result, write) = LockRules.heartbeat(row, lease: lease, window: window, at: now)
@@ -193,7 +215,7 @@ public final class SQLiteLockStore: LockStore {
         try ensureSchema()
         let schema = self.schema
         let context = "releasing lock \(String(reflecting: lease.lockID))"
-        return try connection.withLock { (connection) throws(SQLiteError) in
+        return try withConnection { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
                 let (now, row) = try Self.read(lease.lockID, now: nil, schema, on: connection, context)
                 let (result, write) = LockRules.release(row, lease: lease, at: now)
@@ -210,7 +232,7 @@ public final class SQLiteLockStore: LockStore {
         try ensureSchema()
         let schema = self.schema
         let context = "reading the runs of job \(String(reflecting: job))"
-        return try connection.withLock { (connection) throws(SQLiteError) in
+        return try withConnection { (connection) throws(SQLiteError) in
             try connection.execute(schema.history, [.text(job), .integer(Int64(max(0, limit)))], context: context)
                 .map { (values) throws(SQLiteError) in try Self.runRecord(values, connection, context) }
         }
@@ -220,7 +242,7 @@ public final class SQLiteLockStore: LockStore {
         try ensureSchema(1)
         let schema = self.schema
         let context = "listing locks"
-        return try connection.withLock { (connection) throws(SQLiteError) in
+        return try withConnection { (connection) throws(SQLiteError) in
             // One read transaction: the rows and the time they are judged at form one snapshot.
             try connection.transaction(immediate: false, context: context) { () throws(SQLiteError) in
                 let now = try Self.time(connection.execute(schema.now, context: context).first?.first, connection, context)
@@ -236,7 +258,7 @@ public final class SQLiteLockStore: LockStore {
         try ensureSchema(1)
         let schema = self.schema
         let context = "force-releasing lock \(String(reflecting: lockID))"
-        return try connection.withLock { (connection) throws(SQLiteError) in
+        return try withConnection { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
                 let (now, row) = try Self.read(lockID, now: nil, schema, on: connection, context)
                 let (released, write) = LockRules.forceRelease(row, at: now)
@@ -244,6 +266,46 @@ public final class SQLiteLockStore: LockStore {
                 return released
             }
         }
+    }
+
+    // MARK: The file at the path
+
+    /// Runs `body` on the connection to the file now at ``path``, opening the path again first
+    /// when the open file is no longer there.
+    private func withConnection<T: Sendable>(
+        _ body: (SQLiteConnection) throws(SQLiteError) -> T
+    ) throws(SQLiteError) -> T {
+        try connection.withLock { (current) throws(SQLiteError) -> T in
+            let connection = try currentConnection(&current)
+            do throws(SQLiteError) {
+                return try body(connection)
+            } catch {
+                // Give back what the WAL holds: the full volume may be the WAL's own doing.
+                if error.code == .volumeFull { connection.truncateWAL() }
+                throw error
+            }
+        }
+    }
+
+    /// `current` when it still has the file at ``path`` open, else a new connection to the
+    /// path, reported as ``JobEvent/storeReopened``.
+    private func currentConnection(_ current: inout SQLiteConnection) throws(SQLiteError) -> SQLiteConnection {
+        guard current.fileHasMoved else { return current }
+        let replaced = FileManager.default.fileExists(atPath: path)
+        let fresh = try SQLiteConnection.open(
+            path: path, busyTimeout: configuration.busyTimeout, creating: configuration.createsFile
+        )
+        if configuration.migratesAutomatically {
+            try Self.migrate(schema, on: fresh)
+        }
+        current = fresh
+        let what = replaced ? "replaced by another file" : "deleted or moved away"
+        configuration.logger?.jobEvent(
+            .storeReopened, level: .warning,
+            "The SQLite file at \(path) was \(what); the store opened the path again, and locks held in the old file are lost.",
+            [LogKeys.store: .string(description), LogKeys.reason: .string(replaced ? "replaced" : "deleted")]
+        )
+        return fresh
     }
 
     // MARK: Rows

@@ -48,8 +48,13 @@ struct SQLiteSchema: Sendable {
             ) WITHOUT ROWID
             """,
             "CREATE TABLE IF NOT EXISTS \(tokenTable) (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
-            // Seeded past every token already in the table, should the counter ever be lost.
-            "INSERT OR IGNORE INTO \(tokenTable) (id, value) SELECT 1, coalesce(max(token), 0) FROM \(table.quoted)",
+            // Seeded past every token already in the table, should the counter ever be lost,
+            // and at no less than the time in microseconds: a file deleted and made again
+            // (see SQLiteLockStore) goes on from past every token the old file handed out,
+            // since fewer than a million locks a second are taken, so a stale lease never
+            // matches a new holder's token.
+            "INSERT OR IGNORE INTO \(tokenTable) (id, value) "
+                + "SELECT 1, max(coalesce(max(token), 0), \(Self.nowMicroseconds)) FROM \(table.quoted)",
         ]
     }
 

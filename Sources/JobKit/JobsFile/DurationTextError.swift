@@ -38,7 +38,7 @@ public struct DurationTextError: Error, Sendable, Hashable, CustomStringConverti
 
     /// The message: `"<value>" is not a duration: <what is wrong>.`
     public var description: String {
-        let shown = valueIsText ? "\"\(value)\"" : value
+        let shown = valueIsText ? "\"\(JSONValue.abbreviated(value))\"" : JSONValue.abbreviated(value)
         return "\(shown) is not a duration: \(reason)."
     }
 
@@ -54,13 +54,13 @@ public struct DurationTextError: Error, Sendable, Hashable, CustomStringConverti
         case .notFinite:
             return "it is not a finite number"
         case .notANumber(let token):
-            return "\"\(token)\" is not a number"
+            return "\"\(JSONValue.abbreviated(token))\" is not a number"
         case .missingNumber(let unit):
-            return "the unit \"\(unit)\" has no number before it"
+            return "the unit \"\(JSONValue.abbreviated(unit))\" has no number before it"
         case .missingUnit(let number):
-            return "the number \(number) has no unit; only a lone number means seconds, so \(units)"
+            return "the number \(JSONValue.abbreviated(number)) has no unit; only a lone number means seconds, so \(units)"
         case .unknownUnit(let unit):
-            return "unknown unit \"\(unit)\"; \(units)"
+            return "unknown unit \"\(JSONValue.abbreviated(unit))\"; \(units)"
         case .repeatedUnit(let unit):
             return "the unit \"\(unit)\" appears twice"
         case .unitOutOfOrder(let unit, let previous):

@@ -12,6 +12,8 @@ struct JobsFileValidator {
     let catalog: any JobTypeCatalog
     /// The problems found so far, in the order found.
     private(set) var problems: [JobsFileProblem] = []
+    /// Time zone names already resolved, and what they resolved to.
+    var timeZones: [String: Result<TimeZone, TimeZoneNameError>] = [:]
 
     init(file: String, locator: SourceLocator, catalog: any JobTypeCatalog) {
         self.file = file
@@ -179,7 +181,7 @@ struct JobsFileValidator {
             JobsFileProblem(
                 file: file,
                 offset: offset,
-                locator: locator,
+                locator: nil,  // located by the loader, for the problems it reports
                 jobNumber: scope.jobNumber,
                 jobName: scope.jobName,
                 field: field.map { scope.fieldPrefix + $0 },

@@ -45,6 +45,16 @@ public struct JobsFileProblem: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The same problem with its line and column found by `locator`. The validator records
+    /// problems without them and the loader locates only those it reports, so a file with a
+    /// million problems costs a million cheap records, not a million position lookups.
+    func located(by locator: SourceLocator) -> JobsFileProblem {
+        JobsFileProblem(
+            file: file, offset: offset, locator: locator, jobNumber: jobNumber, jobName: jobName, field: field,
+            message: message
+        )
+    }
+
     /// `file:line:column: job #N "name": field "f": message`, leaving out what is unknown.
     public var description: String {
         var text = file

@@ -28,7 +28,7 @@ extension JobsFileValidator {
         for member in members {
             if let first = seen[member.key] {
                 report(
-                    "duplicate key \"\(member.key)\"; the first is at \(locator.describe(first)).",
+                    "duplicate key \"\(JSONValue.abbreviated(member.key))\"; the first is at \(locator.describe(first)).",
                     at: member.keyOffset,
                     scope: scope,
                     field: container
@@ -244,12 +244,21 @@ extension JobsFileValidator {
 
     // MARK: Names
 
-    /// A time zone named the way ``TimeZoneName`` accepts.
+    /// A time zone named the way ``TimeZoneName`` accepts. Each name is resolved once per file,
+    /// so thousands of jobs with the same misspelt zone search for a suggestion once.
     mutating func timeZone(_ value: JSONValue, scope: JobsFileScope) -> TimeZone? {
         guard let name = string(value, field: "timezone", scope: scope) else { return nil }
-        do {
-            return try TimeZoneName.resolve(name)
-        } catch {
+        let resolved: Result<TimeZone, TimeZoneNameError>
+        if let known = timeZones[name] {
+            resolved = known
+        } else {
+            resolved = Result { () throws(TimeZoneNameError) in try TimeZoneName.resolve(name) }
+            timeZones[name] = resolved
+        }
+        switch resolved {
+        case .success(let zone):
+            return zone
+        case .failure(let error):
             report(error.message, at: value.offset, scope: scope, field: "timezone")
             return nil
         }

@@ -260,14 +260,15 @@ struct JSONParser {
         let start = index
         while index < bytes.count, Self.isTokenByte(bytes[index]) { index += 1 }
         let token = String(decoding: bytes[start..<index], as: UTF8.self)
+        let shown = JSONValue.abbreviated(token)
         guard Self.isJSONNumber(Array(bytes[start..<index])) else {
             if token.contains(where: \.isLetter), (try? DurationText.parse(token)) != nil {
                 throw JSONSyntaxError(
                     at: start,
-                    "\(token) is not a JSON value; a duration with a unit is a string, so write \"\(token)\""
+                    "\(shown) is not a JSON value; a duration with a unit is a string, so write \"\(shown)\""
                 )
             }
-            throw JSONSyntaxError(at: start, "invalid number \(token); JSON numbers look like 90, 0.5 or 1e3")
+            throw JSONSyntaxError(at: start, "invalid number \(shown); JSON numbers look like 90, 0.5 or 1e3")
         }
         return token
     }
@@ -277,6 +278,7 @@ struct JSONParser {
         let start = index
         while index < bytes.count, Self.isTokenByte(bytes[index]) { index += 1 }
         let word = String(decoding: bytes[start..<index], as: UTF8.self)
+        let shown = JSONValue.abbreviated(word)
         switch word {
         case "true": return .bool(true)
         case "false": return .bool(false)
@@ -285,10 +287,10 @@ struct JSONParser {
             if ["true", "false", "null"].contains(word.lowercased()) {
                 throw JSONSyntaxError(
                     at: start,
-                    "\(word) is not a JSON value; write \(word.lowercased()) in lower case"
+                    "\(shown) is not a JSON value; write \(shown.lowercased()) in lower case"
                 )
             }
-            throw JSONSyntaxError(at: start, "\(word) is not a JSON value; text needs double quotes, as in \"\(word)\"")
+            throw JSONSyntaxError(at: start, "\(shown) is not a JSON value; text needs double quotes, as in \"\(shown)\"")
         }
     }
 
@@ -319,7 +321,7 @@ struct JSONParser {
         if Self.isTokenByte(byte) {
             var end = offset
             while end < bytes.count, Self.isTokenByte(bytes[end]) { end += 1 }
-            let word = String(decoding: bytes[offset..<end], as: UTF8.self)
+            let word = JSONValue.abbreviated(String(decoding: bytes[offset..<end], as: UTF8.self))
             return JSONSyntaxError(at: offset, "the key \(word) needs double quotes: \"\(word)\"")
         }
         if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "#") {

@@ -35,7 +35,12 @@ import Foundation
 /// Unknown keys are errors at every level, with a suggestion when one is close
 /// (`unknown key "evry"; did you mean "every"?`), so a typo never silently disables a job, and
 /// so are duplicate keys. Every problem names the file, its line and column, the job (number
-/// and name) and the field; all of them are reported together in a ``JobsFileError``.
+/// and name) and the field; they are reported together in a ``JobsFileError`` (the first
+/// ``JobsFileError/problemLimit`` in file order, and a count of the rest).
+///
+/// Loading takes time linear in the file's size, however hostile the file: positions come from
+/// a table of line starts, suggestions are not searched for names far longer than any
+/// candidate, and long values are shortened in messages.
 public struct JobsFileLoader: Sendable {
     /// The longest duration a jobs file accepts: 365 days.
     public static var longestDuration: Duration { JobsFileValidator.longestDuration }
@@ -92,7 +97,7 @@ public struct JobsFileLoader: Sendable {
         }
         var validator = JobsFileValidator(file: file, locator: locator, catalog: catalog)
         guard let jobsFile = validator.validate(root) else {
-            throw JobsFileError(file: file, problems: validator.sortedProblems)
+            throw JobsFileError(file: file, sortedProblems: validator.sortedProblems, locator: locator)
         }
         return jobsFile
     }

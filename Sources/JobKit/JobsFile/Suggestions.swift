@@ -7,6 +7,9 @@
 /// three characters (`param` for `parameters`, `lock_id` for `lock`). Far-fetched guesses are
 /// worse than none, so anything else gets no suggestion.
 ///
+/// A word compared with a candidate of very different length costs only a prefix check, so a
+/// suggestion for a hostile, megabyte-long word takes time linear in its length.
+///
 /// Every "did you mean" in JobKit goes through it (jobs-file keys and time zones, job types,
 /// shell parameters), so they all guess alike; job types of your own can use it too.
 public enum Suggestions {
@@ -17,10 +20,15 @@ public enum Suggestions {
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             let known = Array(candidate.lowercased().unicodeScalars)
-            let distance = editDistance(typed, known)
             let limit = max(1, max(typed.count, known.count) / 3)
             let shorter = min(typed.count, known.count)
             let isPrefix = shorter >= 3 && (known.starts(with: typed) || typed.starts(with: known))
+            // The distance is at least the difference in length: when that alone is over the
+            // limit, only a prefix can match, and the quadratic comparison is not worth making
+            // (a megabyte-long name would take seconds per candidate).
+            let lengthGap = abs(typed.count - known.count)
+            if lengthGap > limit && !isPrefix { continue }
+            let distance = lengthGap > limit ? lengthGap : editDistance(typed, known)
             guard distance <= limit || isPrefix else { continue }
             // A prefix match ranks after every edit-distance match.
             let rank = distance <= limit ? distance : limit + 1 + distance

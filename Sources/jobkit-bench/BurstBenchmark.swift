@@ -1,0 +1,178 @@
+import ArgumentParser
+import FleetHarness
+import Foundation
+
+/// N jobs all due at the same instants on K `jobkit`-equivalent processes against one
+/// PostgreSQL: how late runs start when thousands of jobs share a tick, and what each tick
+/// costs the database.
+struct BurstBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "burst",
+        abstract: "Many jobs due at the same instant on several processes: start lateness and database cost per tick.",
+        discussion: """
+            Starts --processes processes of `jobkit run` (this program's burst-worker: jobkit's \
+            commands with an in-process job type that records its start and end, so the scheduler \
+            is measured rather than fork) on one jobs file of --jobs jobs, all every --interval-ms, \
+            so every job of every process is due at the same instants; runs --ticks ticks, stops \
+            them with SIGTERM and compares the runs with the events. --shell makes every job a \
+            `shell` job running bash instead.
+            """
+    )
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "How many jobkit processes.")
+    var processes: Int = 4
+
+    @Option(help: "How many jobs each process runs (all due at the same instants).")
+    var jobs: Int = 1000
+
+    @Option(help: "The jobs' interval, in milliseconds.")
+    var intervalMs: Int = 2000
+
+    @Option(help: "How many ticks to measure.")
+    var ticks: Int = 5
+
+    @Flag(help: "Run `shell` jobs (bash recording its start and end) instead of in-process jobs.")
+    var shell = false
+
+    @Flag(help: """
+        Measure today's path: one acquire statement per job per process per tick. Until batched \
+        claims land this is the only path, so the flag changes nothing yet but the label; it will \
+        be the baseline for batching.
+        """)
+    var unbatched = false
+
+    func validate() throws {
+        guard processes >= 1, jobs >= 1, ticks >= 1 else {
+            throw ValidationError("--processes, --jobs and --ticks must be at least 1.")
+        }
+        guard intervalMs >= 100 else { throw ValidationError("--interval-ms must be at least 100.") }
+    }
+
+    func run() throws {
+        let url = try options.resolvedURL()
+        let libpqURL = try options.libpqURL()
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jobkit-bench-burst-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let interval = Duration.milliseconds(intervalMs)
+        let fleetJobs = (0..<jobs).map { FleetJob(name: "job\($0)", interval: interval, run: .zero) }
+        let fleet = try Fleet(
+            executable: executable, databaseURL: url, directory: directory,
+            prefix: "bench-burst-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))-", jobs: fleetJobs,
+            heartbeatInterval: .seconds(10), heartbeatWindow: .seconds(30), shutdownGrace: .seconds(5),
+            jobType: shell ? "shell" : BurstRecordJob.typeName, leadingArguments: ["burst-worker"]
+        )
+        let transactions = TransactionCounter(url: libpqURL)
+        let wal = WALCounter(url: libpqURL)
+        let loadBefore = machineLoad()
+        let transactionsBefore = try transactions.read()
+        let walBefore = try wal.read()
+        let intervalMs = Int64(self.intervalMs)
+        let ticks = self.ticks
+        let processes = self.processes
+
+        // The window: `ticks` whole ticks, starting one interval after every process reported
+        // scheduler.started (each has armed its timers by then, or is late for its first tick).
+        let measured = try runBlocking { () -> (window: ClosedRange<Int64>, cpu: [Double]) in
+            try fleet.start(.uniform(processes))
+            try await fleet.waitUntilRunning(timeout: .seconds(300))
+            let runningMS = Int64(Date().timeIntervalSince1970 * 1000)
+            let first = (runningMS / intervalMs + 2) * intervalMs
+            let last = first + Int64(ticks - 1) * intervalMs
+            let pids = fleet.processes.map(\.pid)
+            // CPU over the window's ticks: from half an interval before the first to half after the last.
+            try await Self.sleep(untilMS: first - intervalMs / 2)
+            let cpuBefore = pids.map { ProcessCPU.seconds(of: $0) ?? 0 }
+            try await Self.sleep(untilMS: last + intervalMs / 2)
+            let cpuAfter = pids.map { ProcessCPU.seconds(of: $0) ?? 0 }
+            let seconds = Double(last - first + intervalMs) / 1000
+            try await fleet.stop(timeout: .seconds(120))
+            return (first...last, zip(cpuBefore, cpuAfter).map { ($1 - $0) / seconds })
+        }
+        let transactionsAfter = try transactions.read()
+        let walAfter = try wal.read()
+        let loadAfter = machineLoad()
+        let analysis = try fleet.analyze(window: measured.window)
+        let events = fleet.events
+
+        // Every (job, tick) fired from start to stop, and every tick instant: the divisors of the
+        // database's work, which is counted over the whole run (start-up migrations included).
+        let firedPairs = Set(analysis.runs.map { "\($0.job) \($0.tickMS)" })
+            .union(events.compactMap { event in
+                guard event.name == "job.skipped", let job = event.string("job"), let tick = event.tickMS else { return nil }
+                return "\(job) \(tick)"
+            })
+        let firedTicks = Set(firedPairs.compactMap { $0.split(separator: " ").last.flatMap { Int64($0) } })
+        let windowRuns = analysis.runs.filter { measured.window.contains($0.tickMS) }
+        let lateness = Percentiles(windowRuns.map { Double($0.startNS - $0.tickMS * 1_000_000) / 1e6 })
+        let statements = Double(transactionsAfter - transactionsBefore - 1) / Double(max(1, firedPairs.count))
+        var walFlushes: Double?
+        if let before = walBefore, let after = walAfter {
+            walFlushes = Double(after.syncs - before.syncs) / Double(max(1, firedTicks.count))
+        }
+        let cpu = Percentiles(measured.cpu)
+        func ms(_ value: Double?) -> Fixed? { value.map { Fixed(value: $0) } }
+        let crashed = fleet.processes.filter { $0.exitStatus != 0 }
+
+        var notes = [
+            (shell
+                ? "Each job is a `shell` job running bash, which appends its start and end to one file."
+                : "Each job is an in-process job (`burst-record`) appending its start and end to one file: no fork.")
+                + " Start lateness is a run's recorded start minus its tick, over the \(windowRuns.count) runs of "
+                + "the \(ticks) ticks measured (timer, planning, the acquire, the worker's start).",
+            "Statements per (job, tick): transactions in pg_stat_database over the whole run (start-up "
+                + "migrations included) divided by the \(firedPairs.count) (job, tick) pairs fired. WAL flushes per "
+                + "tick: pg_stat_wal.wal_sync over the whole run divided by the \(firedTicks.count) tick instants "
+                + "fired; the server counts flushes only with fsync=on (it had fsync=\(try wal.fsync())).",
+            "Path: \(unbatched ? "--unbatched" : "default"); batched claims are not built yet, so both measure "
+                + "one acquire per job per process per tick. CPU per process is user + system time from "
+                + "/proc/PID/stat over the measured ticks, as a fraction of one core.",
+            "Machine: \(loadBefore) before, \(loadAfter) after.",
+        ]
+        if !crashed.isEmpty {
+            notes.append("Processes that did not exit cleanly: " + crashed.map { "\($0.owner) (\($0.exitStatus ?? -1))" }.joined(separator: ", "))
+        }
+        let problems = analysis.duplicates.map(\.description) + analysis.gaps.map(\.description)
+        if !problems.isEmpty {
+            notes.append("Found: " + problems.prefix(5).joined(separator: "; ")
+                + (problems.count > 5 ? "; and \(problems.count - 5) more." : "."))
+        }
+
+        let report = BenchReport(
+            title: "jobkit-bench burst (\(processes) processes × \(jobs) \(shell ? "shell" : "in-process") jobs, "
+                + "\(ticks) ticks every \(intervalMs) ms\(unbatched ? ", unbatched" : ""))",
+            rows: [
+                ("jobs", "jobs per process", jobs),
+                ("processes", "processes", processes),
+                ("shell", "shell jobs", shell),
+                ("batched", "batched claims", false),
+                ("ticks", "ticks measured", ticks),
+                ("interval_ms", "interval (ms)", intervalMs),
+                ("runs", "runs in the measured ticks", windowRuns.count),
+                ("start_p50_ms", "run start after its tick p50 (ms)", ms(lateness.value(at: 0.5))),
+                ("start_p99_ms", "run start after its tick p99 (ms)", ms(lateness.value(at: 0.99))),
+                ("start_max_ms", "run start after its tick max (ms)", ms(lateness.max)),
+                ("statements_per_job_tick", "statements per (job, tick)", Fixed(value: statements, decimals: 3)),
+                ("wal_flushes_per_tick", "WAL flushes per tick", walFlushes.map { Fixed(value: $0, decimals: 1) }),
+                ("duplicates", "ticks run more than once", analysis.duplicates.count),
+                ("gaps", "ticks not run", analysis.gaps.count),
+                ("cpu_per_process_median", "CPU per process, median (fraction of a core)", cpu.value(at: 0.5).map { Fixed(value: $0) }),
+                ("cpu_per_process_max", "CPU per process, highest (fraction of a core)", cpu.max.map { Fixed(value: $0) }),
+                ("unclean_exits", "processes that did not exit 0", crashed.count),
+            ],
+            notes: notes
+        )
+        report.printTable()
+        try report.write(toJSON: options.json)
+    }
+
+    /// Sleeps until the wall clock reads `milliseconds` since the epoch.
+    private static func sleep(untilMS milliseconds: Int64) async throws {
+        let left = Double(milliseconds) / 1000 - Date().timeIntervalSince1970
+        if left > 0 { try await Task.sleep(for: .milliseconds(Int64(left * 1000))) }
+    }
+}
