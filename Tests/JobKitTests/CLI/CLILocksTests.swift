@@ -11,7 +11,7 @@ extension CLI {
             let store = try SQLiteLockStore(path: directory.path("locks.sqlite"))
             try await store.migrate()
             let request = LockRequest(lockID: "nightly-report", owner: "gone-machine:42", ttl: .seconds(3600), liveness: nil)
-            guard case .acquired = try store.acquire(request) else {
+            guard case .acquired(let lease) = try store.acquire(request) else {
                 Issue.record("the test could not take its own lock")
                 return
             }
@@ -25,7 +25,7 @@ extension CLI {
 
             let released = try await JobKitProcess.run(["locks", "release", "nightly-report", "--yes", "--database-url", url])
             #expect(try await released.waitForExit() == 0, "\(released.allOutput)")
-            #expect(released.stdoutLines == [#"Released "nightly-report" (held by gone-machine:42, token 1)."#])
+            #expect(released.stdoutLines == [#"Released "nightly-report" (held by gone-machine:42, token \#(lease.token))."#])
             #expect(try await store.locks().first?.status == .released)
             let rows = try await CLI.lockRows(databaseURL: url)
             #expect(rows.map { $0["LOCK"] } == ["nightly-report"])
