@@ -24,7 +24,16 @@ extension CLI {
                     && scheduler.events("job.failed").contains { $0["job"] == names[1] } ? true : nil
             }
             let page = "http://127.0.0.1:\(http.port)/"
-            let dom = try await HeadlessChromium.dumpDOM(page, in: directory)
+            // A job due every second may be running when the page is read: read it again, with a
+            // deadline, until both jobs show a finished last run.
+            var dom = ""
+            let deadline = ContinuousClock.now + .seconds(60)
+            repeat {
+                dom = try await HeadlessChromium.dumpDOM(page, in: directory)
+                let billing = Self.card(names[0], in: dom) ?? ""
+                let report = Self.card(names[1], in: dom) ?? ""
+                if billing.contains("class=\"outcome succeeded\">succeeded<") && report.contains("exit status 3") { break }
+            } while ContinuousClock.now < deadline
             let screenshot = directory.path("status-page.png")
             try await HeadlessChromium.screenshot(page, to: screenshot, width: 1000, height: 760, in: directory)
             let phone = directory.path("status-page-phone.png")
