@@ -30,9 +30,12 @@ struct SQLiteSchema: Sendable {
         [(1, version1), (2, version2)]
     }
 
-    /// Version 1, **frozen**: exactly what JobKit created before schemas had a version.
+    /// Version 1, **frozen**: the tables JobKit created before schemas had a version.
     /// Version-1 binaries keep using this table while a machine's schedulers are upgraded
-    /// one by one, so later versions add beside it and never change it.
+    /// one by one, so later versions add beside it and never change it. One difference from
+    /// the original (kept in the test fixture): a token counter created now is seeded at the
+    /// time in microseconds, not at 1, so a file deleted and made again never reissues a
+    /// token; an existing counter row is left as it is.
     var version1: [String] {
         [
             """
