@@ -240,12 +240,13 @@ public final class Scheduler: Service {
     }
 
     private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth) async {
+        let started = ContinuousClock.now
         let outcome = await job.job.run(
             using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name, jobType: job.jobType,
             wait: nil, whenAcquired: { lease in self.reportMissed(job, lease) }
         )
         if case .storeUnavailable(let error) = outcome {
-            health.failed(error, job: job.name)
+            health.failed(error, job: job.name, attemptStarted: started)
         } else {
             health.succeeded()
         }
