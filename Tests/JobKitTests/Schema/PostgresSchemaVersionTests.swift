@@ -69,9 +69,9 @@ import Testing
         defer { database.drop() }
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 2)
+        #expect(try database.recordedVersion() == 4)
         try store.migrate()
-        #expect(try database.recordedVersion() == 2)
+        #expect(try database.recordedVersion() == 4)
     }
 
     @Test func aLockHeldByAVersion1BinarySurvivesTheMigrationAndBothExcludeEachOther() throws {
@@ -84,7 +84,7 @@ import Testing
         #expect(old.acquired)
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 2)
+        #expect(try database.recordedVersion() == 4)
 
         // The old binary's lock still holds, for the new binary…
         let refused = try store.acquire(LockRequest(lockID: "held-by-old", owner: "new-binary", ttl: .seconds(60), liveness: nil))
@@ -136,7 +136,7 @@ import Testing
         #expect(try database.v1FunctionDefinitions() == before)
         // A version-1 binary starting after the upgrade re-runs its own migration: harmless.
         try database.createVersion1()
-        #expect(try database.recordedVersion() == 2)
+        #expect(try database.recordedVersion() == 4)
         let store = try database.store()
         let lease = try #require(try store.acquire(LockRequest(lockID: "after", owner: "new", ttl: .seconds(60), liveness: nil)).lease)
         #expect(try store.release(lease) == .released)
@@ -149,7 +149,7 @@ import Testing
         let store = try database.store(migratesAutomatically: false)
         let request = LockRequest(lockID: "x", owner: "new", ttl: .seconds(60), liveness: nil)
         let error = try #require(throws: SchemaVersionError.self) { try store.acquire(request) }
-        #expect(error.found == 1 && error.required == 2)
+        #expect(error.found == 1 && error.required == 4)
         #expect(error.isPermanent)
         #expect(error.description.contains("jobkit migrate"), "\(error)")
         #expect(try store.locks().isEmpty, "listing locks needs only version 1")

@@ -23,7 +23,7 @@ struct PostgresSchema: Sendable {
     static func ts(_ value: String) -> String { "(timestamptz 'epoch' + \(value) * interval '1 microsecond')" }
 
     /// The schema version this JobKit creates and needs.
-    static let currentVersion = 2
+    static let currentVersion = 4
 
     /// The one-row table that records the schema's version (see ``PostgresMigration``).
     var schemaTable: String { table.quoted(suffix: "_schema") }
@@ -35,7 +35,8 @@ struct PostgresSchema: Sendable {
 
     /// What each version adds, oldest first: one string per object, each safe to run again.
     var steps: [(version: Int, statements: [String])] {
-        [(1, version1), (2, version2)]
+        // Version 3 (fencing tokens on the database clock) is being written on main.
+        [(1, version1), (2, version2), (4, version4)]
     }
 
     var acquire: String {
