@@ -8,15 +8,16 @@ import Testing
 @Suite struct PostgresSchemaV4Tests {
     typealias Database = PostgresSchemaVersionTests.Database
 
-    /// Creates version 2 as binaries of version 2 do: version 1's objects, version 2's, and
-    /// the record.
-    private func createVersion2(_ database: Database) throws {
+    /// Creates `version` (2 or 3) as binaries of that version do: the steps up to it, and the record.
+    private func create(version: Int, _ database: Database) throws {
         let schema = PostgresSchema(table: database.table)
-        for statement in schema.version1 + schema.version2 {
-            try PostgresTestSQL.run(database.url, statement)
+        for step in schema.steps where step.version <= version {
+            for statement in step.statements { try PostgresTestSQL.run(database.url, statement) }
         }
-        try PostgresTestSQL.run(database.url, "INSERT INTO \(schema.schemaTable) (id, version) VALUES (1, 2)")
+        try PostgresTestSQL.run(database.url, schema.recordVersion, [String(version)])
     }
+
+    private func createVersion2(_ database: Database) throws { try create(version: 2, database) }
 
     /// `acquire_v2` as a version-2 binary calls it for a job: (acquired, token).
     private func v2Acquire(_ database: Database, _ lockID: String, owner: String) throws -> (acquired: Bool, token: Int64) {
@@ -55,6 +56,28 @@ import Testing
         #expect(try store.release(batch: [LockRelease(lease: lease, run: RunEnd(outcome: .succeeded))]).map { try $0.get() } == [.released])
         #expect(try store.runs(of: "free", limit: 1).first?.outcome == .succeeded)
         #expect(try v2Acquire(database, "free", owner: "old-binary").acquired)
+    }
+
+    @Test func aVersion3DatabaseMigratesToVersion4AndBatchedClaimsDrawTokensOnTheDatabaseClock() throws {
+        let database = try Database()
+        defer { database.drop() }
+        try create(version: 3, database)
+        #expect(try database.recordedVersion() == 3)
+        let old = try v2Acquire(database, "held-by-old", owner: "v3-binary")
+        #expect(old.acquired)
+        let store = try database.store()
+        try store.migrate()
+        #expect(try database.recordedVersion() == 4)
+        let answers = store.acquire(batch: [request("held-by-old"), request("free")])
+        #expect((try answers[0].get()).refusal?.holder?.token == old.token)
+        let lease = try #require(try answers[1].get().lease)
+        // Version 3's rule, through the per-lock function the batch calls: the token is the
+        // acquisition's time in microseconds (or just above the lock's previous token).
+        #expect(lease.token >= Int64((lease.acquiredAt.timeIntervalSince1970 * 1_000_000).rounded()))
+        #expect(try store.release(batch: [LockRelease(lease: lease, run: RunEnd(outcome: .succeeded))]).map { try $0.get() } == [.released])
+        let again = try #require(try store.acquire(batch: [request("free")])[0].get().lease)
+        #expect(again.token > lease.token)
+        #expect(try store.runs(of: "free", limit: 5).map(\.token) == [again.token, lease.token])
     }
 
     @Test func aVersion1DatabaseMigratesToVersion4AndItsLockExcludesABatch() throws {

@@ -127,14 +127,23 @@ import Testing
         #expect(try database.v1Acquire("ticked", owner: "old-binary", tick: tick + 60).reason == "already_ran")
     }
 
-    @Test func version1FunctionsAreLeftAsVersion1DefinedThem() throws {
+    @Test func version1FunctionsKeepTheirDefinitionsButAcquireDrawsTokensOnTheClock() throws {
         let database = try Database()
         defer { database.drop() }
         try database.createVersion1()
         let before = try database.v1FunctionDefinitions()
+        let oldToken = try database.v1Acquire("before", owner: "old-binary").token
         try database.store().migrate()
-        #expect(try database.v1FunctionDefinitions() == before)
-        // A version-1 binary starting after the upgrade re-runs its own migration: harmless.
+        let after = try database.v1FunctionDefinitions()
+        #expect(Array(after.dropFirst()) == Array(before.dropFirst()), "heartbeat and release stay as version 1 defined them")
+        #expect(after.first != before.first, "version 3 redefines version 1's acquire: tokens on the clock")
+        #expect(after.first??.contains("greatest(") == true)
+        let clockToken = try database.v1Acquire("after-migration", owner: "old-binary").token
+        #expect(clockToken > 1_700_000_000_000_000 && clockToken > oldToken, "a running version-1 binary now draws tokens on the clock")
+
+        // A version-1 binary starting after the upgrade re-runs its own migration: the recorded
+        // version stays, and new binaries keep working (its own acquire is back on the sequence,
+        // which the README tells operators to avoid by not restarting version-1 binaries).
         try database.createVersion1()
         #expect(try database.recordedVersion() == 4)
         let store = try database.store()

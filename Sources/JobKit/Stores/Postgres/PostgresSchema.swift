@@ -35,8 +35,7 @@ struct PostgresSchema: Sendable {
 
     /// What each version adds, oldest first: one string per object, each safe to run again.
     var steps: [(version: Int, statements: [String])] {
-        // Version 3 (fencing tokens on the database clock) is being written on main.
-        [(1, version1), (2, version2), (4, version4)]
+        [(1, version1), (2, version2), (3, version3), (4, version4)]
     }
 
     var acquire: String {
