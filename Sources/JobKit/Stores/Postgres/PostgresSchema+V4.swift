@@ -21,7 +21,10 @@ extension PostgresSchema {
     var acquireManyV4Function: String { table.quoted(suffix: "_acquire_many_v4") }
     var releaseManyV4Function: String { table.quoted(suffix: "_release_many_v4") }
 
-    /// The per-lock acquire that a batch calls for each element.
+    /// The per-lock acquire that a batch calls for each element: `acquire_v2`, whose token rule
+    /// version 3 redefined in place (tokens on the database's clock), so batched and single
+    /// claims draw tokens alike. A later version that changes the per-lock decision in a new
+    /// function (a new refusal) adds a batch function of its own that calls it, built the same way.
     private var v4PerLockAcquire: String { acquireV2Function }
     /// The per-lock release that a batch calls for each element.
     private var v4PerLockRelease: String { releaseV2Function }
