@@ -36,6 +36,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var testingClockOffset: Double = 0
 
+    /// How long claims due together are gathered into one batch, in milliseconds; 0 sends each
+    /// alone (what `jobkit-bench burst --unbatched` measures).
+    @Option(help: .hidden)
+    var claimWindowMs: Double = 5
+
     func validate() throws {
         guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must not be negative.") }
         guard heartbeatInterval > 0, heartbeatInterval < heartbeatWindow else {
@@ -66,6 +71,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var configuration = Scheduler.Configuration()
         configuration.shutdownGrace = .milliseconds(Int64(shutdownGrace * 1000))
+        configuration.claimWindow = claimWindowMs > 0 ? .microseconds(Int64(claimWindowMs * 1000)) : nil
         let clock: any SchedulerClock = testingClockOffset == 0
             ? DispatchWallClock()
             : OffsetClock(offset: .milliseconds(Int64(testingClockOffset * 1000)))

@@ -33,6 +33,11 @@ public final class Scheduler: Service {
         /// during an outage retries at least as often as its jobs would fire, and resumes about
         /// when running ones do.
         public var maximumRetryDelay: Duration = .seconds(30)
+        /// How long the scheduler gathers the lock claims its jobs make for one instant before it
+        /// sends them to the store as one batch (one statement and one commit on PostgreSQL),
+        /// and likewise their releases; `nil` sends each claim and release alone. Each job still
+        /// gets its own lease, token, refusal, ledger row and events.
+        public var claimWindow: Duration? = .milliseconds(5)
 
         /// The defaults.
         public init() {}
@@ -65,6 +70,10 @@ public final class Scheduler: Service {
             throw SchedulerError(message: "Two jobs are named \"\(job.name)\"; job names must be unique.")
         }
         self.jobs = jobs
+        var mutex = mutex
+        if let window = configuration.claimWindow {
+            mutex.claims = ClaimBatcher(store: mutex.store, window: window)
+        }
         self.mutex = mutex
         self.clock = clock
         self.configuration = configuration

@@ -69,9 +69,9 @@ import Testing
         defer { database.drop() }
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 3)
+        #expect(try database.recordedVersion() == 4)
         try store.migrate()
-        #expect(try database.recordedVersion() == 3)
+        #expect(try database.recordedVersion() == 4)
     }
 
     @Test func aLockHeldByAVersion1BinarySurvivesTheMigrationAndBothExcludeEachOther() throws {
@@ -84,7 +84,7 @@ import Testing
         #expect(old.acquired)
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 3)
+        #expect(try database.recordedVersion() == 4)
 
         // The old binary's lock still holds, for the new binary…
         let refused = try store.acquire(LockRequest(lockID: "held-by-old", owner: "new-binary", ttl: .seconds(60), liveness: nil))
@@ -145,7 +145,7 @@ import Testing
         // version stays, and new binaries keep working (its own acquire is back on the sequence,
         // which the README tells operators to avoid by not restarting version-1 binaries).
         try database.createVersion1()
-        #expect(try database.recordedVersion() == 3)
+        #expect(try database.recordedVersion() == 4)
         let store = try database.store()
         let lease = try #require(try store.acquire(LockRequest(lockID: "after", owner: "new", ttl: .seconds(60), liveness: nil)).lease)
         #expect(try store.release(lease) == .released)
@@ -158,7 +158,7 @@ import Testing
         let store = try database.store(migratesAutomatically: false)
         let request = LockRequest(lockID: "x", owner: "new", ttl: .seconds(60), liveness: nil)
         let error = try #require(throws: SchemaVersionError.self) { try store.acquire(request) }
-        #expect(error.found == 1 && error.required == 3)
+        #expect(error.found == 1 && error.required == 4)
         #expect(error.isPermanent)
         #expect(error.description.contains("jobkit migrate"), "\(error)")
         #expect(try store.locks().isEmpty, "listing locks needs only version 1")

@@ -23,7 +23,7 @@ struct PostgresSchema: Sendable {
     static func ts(_ value: String) -> String { "(timestamptz 'epoch' + \(value) * interval '1 microsecond')" }
 
     /// The schema version this JobKit creates and needs.
-    static let currentVersion = 3
+    static let currentVersion = 4
 
     /// The one-row table that records the schema's version (see ``PostgresMigration``).
     var schemaTable: String { table.quoted(suffix: "_schema") }
@@ -35,7 +35,7 @@ struct PostgresSchema: Sendable {
 
     /// What each version adds, oldest first: one string per object, each safe to run again.
     var steps: [(version: Int, statements: [String])] {
-        [(1, version1), (2, version2), (3, version3)]
+        [(1, version1), (2, version2), (3, version3), (4, version4)]
     }
 
     var acquire: String {
