@@ -7,7 +7,7 @@ import Foundation
 extension RunRecord: Encodable {
     private enum Key: String, CodingKey {
         case job, jobType = "job_type", lockID = "lock_id", tick, token, owner, startedAt = "started_at"
-        case endedAt = "ended_at", outcome, durationMS = "duration_ms", overlapped, error
+        case endedAt = "ended_at", outcome, durationMS = "duration_ms", overlapped, error, kind
     }
 
     /// Encodes the run with the keys of `jobkit history --json`.
@@ -25,6 +25,7 @@ extension RunRecord: Encodable {
         try container.encode(durationMilliseconds, forKey: .durationMS)
         try container.encode(overlapped, forKey: .overlapped)
         try container.encode(error, forKey: .error)
+        try container.encode(kind.name, forKey: .kind)
     }
 }
 

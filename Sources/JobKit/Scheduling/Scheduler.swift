@@ -242,7 +242,7 @@ public final class Scheduler: Service {
     private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth) async {
         let outcome = await job.job.run(
             using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name, jobType: job.jobType,
-            wait: nil, whenAcquired: { lease in self.reportMissed(job, lease) }
+            wait: nil, run: nil, whenAcquired: { lease in self.reportMissed(job, lease) }
         )
         if case .storeUnavailable(let error) = outcome {
             health.failed(error, job: job.name)

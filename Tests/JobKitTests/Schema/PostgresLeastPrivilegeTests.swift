@@ -39,6 +39,7 @@ import Testing
                 GRANT USAGE ON SEQUENCE \(t)_token_seq TO \(role);
                 GRANT SELECT ON \(t)_schema TO \(role);
                 GRANT SELECT, INSERT, UPDATE, DELETE ON \(t)_runs TO \(role);
+                GRANT SELECT, INSERT, UPDATE, DELETE ON \(t)_controls, \(t)_triggers TO \(role);
                 """)
         }
 

@@ -59,7 +59,7 @@ import Testing
         }
 
         func drop() {
-            let names = ["", "_schema", "_runs"].map { table.quoted(suffix: $0) }
+            let names = ["", "_schema", "_runs", "_controls", "_triggers"].map { table.quoted(suffix: $0) }
             try? PostgresTestSQL.run(url, "DROP TABLE IF EXISTS \(names.joined(separator: ", ")) CASCADE")
         }
     }
@@ -69,9 +69,9 @@ import Testing
         defer { database.drop() }
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 2)
+        #expect(try database.recordedVersion() == 5)
         try store.migrate()
-        #expect(try database.recordedVersion() == 2)
+        #expect(try database.recordedVersion() == 5)
     }
 
     @Test func aLockHeldByAVersion1BinarySurvivesTheMigrationAndBothExcludeEachOther() throws {
@@ -84,7 +84,7 @@ import Testing
         #expect(old.acquired)
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 2)
+        #expect(try database.recordedVersion() == 5)
 
         // The old binary's lock still holds, for the new binary…
         let refused = try store.acquire(LockRequest(lockID: "held-by-old", owner: "new-binary", ttl: .seconds(60), liveness: nil))
@@ -103,6 +103,52 @@ import Testing
         #expect(oldWins.acquired && oldWins.token > lease.token, "tokens keep growing across binaries")
         let newRefused = try store.acquire(LockRequest(lockID: "shared", owner: "new-binary", ttl: .seconds(60), liveness: nil))
         #expect(newRefused.refusal?.holder?.owner == "old-binary")
+    }
+
+    /// Version 2 (the run ledger) is what a fleet runs before version 5: made here by taking
+    /// version 5's objects off a migrated database, which leaves exactly version 2's.
+    @Test func aVersion2DatabaseMigratesToVersion5KeepingItsLocksAndRunsWhileVersion2BinariesGoOn() throws {
+        let database = try Database()
+        defer { database.drop() }
+        try database.store().migrate()
+        let t = database.table
+        try PostgresTestSQL.run(
+            database.url,
+            """
+            DROP FUNCTION \(t.quoted(suffix: "_acquire_v5")); DROP TABLE \(t.quoted(suffix: "_controls")), \(t.quoted(suffix: "_triggers"));
+            ALTER TABLE \(t.quoted(suffix: "_runs")) DROP COLUMN kind; UPDATE \(t.quoted(suffix: "_schema")) SET version = 2;
+            """
+        )
+        #expect(try database.recordedVersion() == 2)
+        func v2Acquire(_ lockID: String, owner: String, tickUS: Int64) throws -> (acquired: Bool, token: Int64) {
+            let row = try #require(try PostgresTestSQL.rows(
+                database.url,
+                "SELECT o_acquired, o_token FROM \(t.quoted(suffix: "_acquire_v2"))"
+                    + "('\(lockID)', '\(owner)', 600000000, 30000000, \(tickUS), '\(lockID)', 'shell', 10, NULL)"
+            ).first)
+            return (row[0] == "t", Int64(row[1] ?? "") ?? -1)
+        }
+        let old = try v2Acquire("job", owner: "v2-binary", tickUS: 1_795_000_000_000_000)
+        #expect(old.acquired)
+
+        let store = try database.store()
+        try store.migrate()
+        #expect(try database.recordedVersion() == 5)
+        let runs = try store.runs(of: "job", limit: 10)
+        #expect(runs.map(\.owner) == ["v2-binary"] && runs.first?.kind == .scheduled && runs.first?.outcome == .running)
+        let request = LockRequest(
+            lockID: "job", owner: "v5-binary", ttl: .seconds(60), liveness: nil,
+            tick: Date(timeIntervalSince1970: 1_795_000_060), run: RunStart(job: "job", jobType: "shell")
+        )
+        #expect(try store.acquire(request).refusal?.holder?.token == old.token, "the version-2 holder still holds")
+        #expect(try PostgresTestSQL.value(
+            database.url, "SELECT o_outcome FROM \(t.quoted(suffix: "_release_v2"))('job', \(old.token), true, 'succeeded', NULL)"
+        ) == "released")
+
+        // A pause binds the binaries that know it; a version-2 binary goes on as before.
+        _ = try store.pause("job", reason: "upgrade", by: "ops")
+        #expect(try store.acquire(request).refusal?.reason.pause?.reason == "upgrade")
+        #expect(try v2Acquire("job", owner: "v2-binary", tickUS: 1_795_000_120_000_000).acquired)
     }
 
     @Test func onceATickIsClaimedByEitherBinaryTheOtherSeesItAsAlreadyRan() throws {
@@ -136,7 +182,7 @@ import Testing
         #expect(try database.v1FunctionDefinitions() == before)
         // A version-1 binary starting after the upgrade re-runs its own migration: harmless.
         try database.createVersion1()
-        #expect(try database.recordedVersion() == 2)
+        #expect(try database.recordedVersion() == 5)
         let store = try database.store()
         let lease = try #require(try store.acquire(LockRequest(lockID: "after", owner: "new", ttl: .seconds(60), liveness: nil)).lease)
         #expect(try store.release(lease) == .released)
@@ -149,7 +195,7 @@ import Testing
         let store = try database.store(migratesAutomatically: false)
         let request = LockRequest(lockID: "x", owner: "new", ttl: .seconds(60), liveness: nil)
         let error = try #require(throws: SchemaVersionError.self) { try store.acquire(request) }
-        #expect(error.found == 1 && error.required == 2)
+        #expect(error.found == 1 && error.required == 5)
         #expect(error.isPermanent)
         #expect(error.description.contains("jobkit migrate"), "\(error)")
         #expect(try store.locks().isEmpty, "listing locks needs only version 1")

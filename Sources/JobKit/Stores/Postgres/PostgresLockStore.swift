@@ -40,7 +40,7 @@ public final class PostgresLockStore: LockStore {
     }
 
     private let pool: PostgresConnectionPool
-    private let schema: PostgresSchema
+    let schema: PostgresSchema
     private let configuration: Configuration
     /// The schema version known to be in place, once checked or migrated.
     private let knownVersion = Mutex<Int?>(nil)
@@ -99,9 +99,11 @@ public final class PostgresLockStore: LockStore {
             request.tick.map { String($0.jobKitEpochMicroseconds) },
             request.run?.job, request.run?.jobType, request.run.map { _ in String(configuration.retention.runsPerJob) },
             now.map { String($0.jobKitEpochMicroseconds) },
+            request.run?.kind?.name, request.run?.trigger.map { String($0) },
         ]
         let result = try run(schema.acquire, parameters, "acquiring lock \(String(reflecting: request.lockID))")
         guard result.rowCount == 1 else { throw result.unexpected("acquire returned \(result.rowCount) rows") }
+        if let refusal = try Self.controlRefusal(result, request) { return .refused(refusal) }
         let holder = LockHolder(
             owner: try result.requiredString(0, 2),
             token: try result.requiredInt64(0, 1),
@@ -139,6 +141,30 @@ public final class PostgresLockStore: LockStore {
                 previousTick: request.tick == nil ? nil : try result.int64(0, 13).map(Date.init(epochMicroseconds:))
             )
         )
+    }
+
+    /// The refusals of `acquire_v5` that name no holder: a paused job, a tick already skipped
+    /// as paused, a trigger claimed by another scheduler.
+    private static func controlRefusal(_ result: PostgresResult, _ request: LockRequest) throws(PostgresError) -> DBMutexError? {
+        guard try result.bool(0, 0) != true, result.string(0, 2) == nil else { return nil }
+        let checkedAt = try result.int64(0, 9).map(Date.init(epochMicroseconds:))
+        switch result.string(0, 12) {
+        case "paused":
+            let pause = JobPause(
+                job: request.run?.job ?? request.lockID, reason: result.string(0, 14),
+                pausedBy: try result.requiredString(0, 15), pausedAt: try Date(epochMicroseconds: result.requiredInt64(0, 16))
+            )
+            return DBMutexError(lockID: request.lockID, reason: .paused(pause), checkedAt: checkedAt)
+        case "already_ran":
+            guard let tick = request.tick, let lastTick = try result.int64(0, 6).map(Date.init(epochMicroseconds:)) else {
+                throw result.unexpected("a refusal as already ran came without its last tick")
+            }
+            return DBMutexError(lockID: request.lockID, reason: .alreadyRan(tick: tick, lastTick: lastTick), checkedAt: checkedAt)
+        case "trigger_claimed":
+            return DBMutexError(lockID: request.lockID, reason: .triggerClaimed(request.run?.trigger ?? 0), checkedAt: checkedAt)
+        case let other:
+            throw result.unexpected("acquire refused without a holder, as \(other ?? "NULL")")
+        }
     }
 
     public func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult {
@@ -195,7 +221,8 @@ public final class PostgresLockStore: LockStore {
                 token: try result.requiredInt64(row, 4), owner: try result.requiredString(row, 5),
                 startedAt: try Date(epochMicroseconds: result.requiredInt64(row, 6)),
                 endedAt: try result.int64(row, 7).map(Date.init(epochMicroseconds:)), outcome: outcome,
-                error: result.string(row, 9), overlapped: try result.bool(row, 10) ?? false
+                error: result.string(row, 9), overlapped: try result.bool(row, 10) ?? false,
+                kind: result.string(row, 11).flatMap(RunKind.init(name:))
             )
         }
     }
@@ -224,7 +251,7 @@ public final class PostgresLockStore: LockStore {
 
     /// Runs one statement, making sure first (once per store) that the schema is at least at
     /// `minimumVersion`.
-    private func run(
+    func run(
         _ sql: String, _ parameters: [String?], minimumVersion: Int = PostgresSchema.currentVersion,
         _ context: @autoclosure () -> String
     ) throws -> PostgresResult {
