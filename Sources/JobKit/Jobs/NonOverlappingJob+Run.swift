@@ -140,6 +140,9 @@ extension NonOverlappingJob {
             } else if let (tick, lastTick) = refusal.reason.alreadyRan {
                 reason = .alreadyRan(tick: tick, lastTick: lastTick)
             } else if let holder = refusal.holder {
+                // A trigger request that finds the lock held stays pending for the next poll:
+                // not a skip to report at every poll while the job runs elsewhere.
+                if start?.trigger != nil { return .skipped(.triggerClaimed(start?.trigger ?? 0)) }
                 reason = .lockHeld(holder)
             } else {
                 reporter.failed(refusal, lease: nil, after: nil)
