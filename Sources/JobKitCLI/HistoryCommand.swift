@@ -30,7 +30,7 @@ struct HistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try options.existingStore(config: config)
-        let runs = try await store.runs(of: job, limit: limit)
+        let runs = try store.runs(of: job, limit: limit)
         if json {
             print(try LedgerOutput.json(RunHistory(runs: runs)))
         } else {

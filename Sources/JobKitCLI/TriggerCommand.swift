@@ -81,7 +81,7 @@ struct TriggerCommand: AsyncParsableCommand {
         let job = request.job
         while true {
             if let token = try await store.triggerRequest(request.id)?.token,
-               let run = try await store.runs(of: job, limit: JobStatusReport.runsRead).first(where: { $0.token == token }),
+               let run = try store.runs(of: job, limit: JobStatusReport.runsRead).first(where: { $0.token == token }),
                run.endedAt != nil {
                 return run
             }

@@ -62,9 +62,4 @@ extension LockStore {
     public func withdrawTrigger(_ id: Int64) async throws -> Bool {
         try await BlockingQueue.run { try self.withdrawTrigger(id) }
     }
-
-    /// The newest runs of `job`, off the cooperative pool.
-    public func runs(of job: String, limit: Int) async throws -> [RunRecord] {
-        try await BlockingQueue.run { try self.runs(of: job, limit: limit) }
-    }
 }

@@ -135,6 +135,12 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// opened its path again. Level `warning`. Fields: `store`, `reason` (`deleted` or
     /// `replaced`). Locks held in the old file are lost; their holders report `lock.lost`.
     public static let storeReopened = JobEvent(rawValue: "store.reopened")
+    /// The store's clock was behind the last fencing token of a lock when it was acquired (the
+    /// clock was set back, or a failover reached a host whose clock lags the old primary's):
+    /// the token was made the previous one + 1, so it still increases, but tokens are only
+    /// guaranteed never to repeat while the clocks agree. Level `error`. Fields: `lock_id`,
+    /// `token`, `owner`, `ahead_us` (how far the token is ahead of the clock, in microseconds).
+    public static let storeClockBehind = JobEvent(rawValue: "store.clock_behind")
 
     // MARK: HTTP
 

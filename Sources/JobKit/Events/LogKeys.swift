@@ -84,6 +84,8 @@ public enum LogKeys {
     public static let permanent = "jobkit.permanent"
     /// What a person must fix when a store error is permanent, in a few words.
     public static let cause = "jobkit.cause"
+    /// How far a fencing token was set ahead of the store's clock, in microseconds, on `store.clock_behind`.
+    public static let aheadUS = "jobkit.ahead_us"
 
     /// The operator's note on a pause (`jobkit pause --reason`), on `job.skipped` with
     /// `reason` `paused`.
@@ -104,6 +106,6 @@ public enum LogKeys {
         tick, firstTick, lastTick, missed, durationMS, ttlSeconds,
         reason, pauseReason, pausedBy, pausedAt, trigger, kind, error, overlapped, previousOwner, previousToken, expiredAt, forceReleasedAt, store, jobs, running,
         stream, droppedLines, line,
-        permanent, cause, address,
+        permanent, cause, address, aheadUS,
     ]
 }

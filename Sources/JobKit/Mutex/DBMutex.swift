@@ -81,6 +81,7 @@ public struct DBMutex: Sendable {
             throw error
         case .acquired(let lease):
             if let recovery = lease.recovered { reportRecovery(recovery, lease: lease) }
+            if let ahead = lease.tokenAheadOfClock { reportClockBehind(ahead, lease: lease) }
             // Before the keeper's timers start, so nothing it reports can precede it.
             whenAcquired(lease)
             let keeper = LeaseKeeper(
@@ -162,6 +163,20 @@ public struct DBMutex: Sendable {
                 LogKeys.previousOwner: .string(recovery.previous.owner),
                 LogKeys.previousToken: .number(recovery.previous.token),
                 LogKeys.reason: .string(recovery.reason.rawValue),
+            ]
+        )
+    }
+
+    private func reportClockBehind(_ ahead: Duration, lease: Lease) {
+        let microseconds = ahead.components.seconds * 1_000_000 + ahead.components.attoseconds / 1_000_000_000_000
+        logger.jobEvent(
+            .storeClockBehind, level: .error,
+            "The store's clock is behind the last fencing token of lock \"\(lease.lockID)\": token \(lease.token) was set \(microseconds) µs ahead of the clock to stay increasing. Check the database host's clock.",
+            [
+                LogKeys.lockID: .string(lease.lockID),
+                LogKeys.token: .number(lease.token),
+                LogKeys.owner: .string(lease.owner),
+                LogKeys.aheadUS: .number(microseconds),
             ]
         )
     }

@@ -27,13 +27,20 @@ public struct Lease: Sendable, Hashable {
     /// claimed a tick: every tick of the schedule strictly between the two was run by no
     /// machine. Only the acquisition that claims a tick sees it, so a gap is seen once.
     public var previousTick: Date?
+    /// Set when the store draws tokens on its clock and that clock was behind the lock's
+    /// previous token at this acquisition (set back, or a failover to a host whose clock lags):
+    /// how far the token was set ahead of the clock's reading to stay above the previous one.
+    /// The token still increases; the clock is what to fix. `nil` normally.
+    public var tokenAheadOfClock: Duration?
 
     /// Creates a lease. Stores create leases; user code reads them.
     public init(
         lockID: String, token: Int64, owner: String, acquiredAt: Date, expiresAt: Date?,
-        aliveUntil: Date?, tick: Date?, recovered: LockRecovery?, previousTick: Date? = nil
+        aliveUntil: Date?, tick: Date?, recovered: LockRecovery?, previousTick: Date? = nil,
+        tokenAheadOfClock: Duration? = nil
     ) {
         self.previousTick = previousTick
+        self.tokenAheadOfClock = tokenAheadOfClock
         self.lockID = lockID
         self.token = token
         self.owner = owner

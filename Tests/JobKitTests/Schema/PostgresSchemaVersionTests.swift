@@ -1,5 +1,5 @@
 import Foundation
-@_spi(Testing) import JobKit
+@_spi(Testing) @testable import JobKit
 import Testing
 
 /// The PostgreSQL schema's version: recorded, migrated from every earlier version without
@@ -105,50 +105,49 @@ import Testing
         #expect(newRefused.refusal?.holder?.owner == "old-binary")
     }
 
-    /// Version 2 (the run ledger) is what a fleet runs before version 5: made here by taking
-    /// version 5's objects off a migrated database, which leaves exactly version 2's.
-    @Test func aVersion2DatabaseMigratesToVersion5KeepingItsLocksAndRunsWhileVersion2BinariesGoOn() throws {
+    /// Versions 2 (the run ledger) and 3 (tokens on the clock) are what a fleet runs before
+    /// version 5 (controls): each is made from its own steps, then migrated while one of its
+    /// binaries holds a lock.
+    @Test(arguments: [2, 3])
+    func anEarlierDatabaseMigratesToVersion5KeepingItsLocksAndRunsWhileItsBinariesGoOn(_ version: Int) throws {
         let database = try Database()
         defer { database.drop() }
-        try database.store().migrate()
         let t = database.table
-        try PostgresTestSQL.run(
-            database.url,
-            """
-            DROP FUNCTION \(t.quoted(suffix: "_acquire_v5")); DROP TABLE \(t.quoted(suffix: "_controls")), \(t.quoted(suffix: "_triggers"));
-            ALTER TABLE \(t.quoted(suffix: "_runs")) DROP COLUMN kind; UPDATE \(t.quoted(suffix: "_schema")) SET version = 2;
-            """
-        )
-        #expect(try database.recordedVersion() == 2)
-        func v2Acquire(_ lockID: String, owner: String, tickUS: Int64) throws -> (acquired: Bool, token: Int64) {
+        let schema = PostgresSchema(table: t)
+        for step in schema.steps where step.version <= version {
+            for statement in step.statements { try PostgresTestSQL.run(database.url, statement) }
+        }
+        try PostgresTestSQL.run(database.url, schema.recordVersion, [String(version)])
+        #expect(try database.recordedVersion() == version)
+        func oldAcquire(tickUS: Int64) throws -> (acquired: Bool, token: Int64) {
             let row = try #require(try PostgresTestSQL.rows(
                 database.url,
                 "SELECT o_acquired, o_token FROM \(t.quoted(suffix: "_acquire_v2"))"
-                    + "('\(lockID)', '\(owner)', 600000000, 30000000, \(tickUS), '\(lockID)', 'shell', 10, NULL)"
+                    + "('job', 'old-binary', 600000000, 30000000, \(tickUS), 'job', 'shell', 10, NULL)"
             ).first)
             return (row[0] == "t", Int64(row[1] ?? "") ?? -1)
         }
-        let old = try v2Acquire("job", owner: "v2-binary", tickUS: 1_795_000_000_000_000)
+        let old = try oldAcquire(tickUS: 1_795_000_000_000_000)
         #expect(old.acquired)
 
         let store = try database.store()
         try store.migrate()
         #expect(try database.recordedVersion() == 5)
         let runs = try store.runs(of: "job", limit: 10)
-        #expect(runs.map(\.owner) == ["v2-binary"] && runs.first?.kind == .scheduled && runs.first?.outcome == .running)
+        #expect(runs.map(\.owner) == ["old-binary"] && runs.first?.kind == .scheduled && runs.first?.outcome == .running)
         let request = LockRequest(
-            lockID: "job", owner: "v5-binary", ttl: .seconds(60), liveness: nil,
+            lockID: "job", owner: "new-binary", ttl: .seconds(60), liveness: nil,
             tick: Date(timeIntervalSince1970: 1_795_000_060), run: RunStart(job: "job", jobType: "shell")
         )
-        #expect(try store.acquire(request).refusal?.holder?.token == old.token, "the version-2 holder still holds")
+        #expect(try store.acquire(request).refusal?.holder?.token == old.token, "the old binary's lock still holds")
         #expect(try PostgresTestSQL.value(
             database.url, "SELECT o_outcome FROM \(t.quoted(suffix: "_release_v2"))('job', \(old.token), true, 'succeeded', NULL)"
         ) == "released")
 
-        // A pause binds the binaries that know it; a version-2 binary goes on as before.
+        // A pause binds the binaries that know it; an older binary goes on as before.
         _ = try store.pause("job", reason: "upgrade", by: "ops")
         #expect(try store.acquire(request).refusal?.reason.pause?.reason == "upgrade")
-        #expect(try v2Acquire("job", owner: "v2-binary", tickUS: 1_795_000_120_000_000).acquired)
+        #expect(try oldAcquire(tickUS: 1_795_000_120_000_000).acquired)
     }
 
     @Test func onceATickIsClaimedByEitherBinaryTheOtherSeesItAsAlreadyRan() throws {
@@ -173,14 +172,23 @@ import Testing
         #expect(try database.v1Acquire("ticked", owner: "old-binary", tick: tick + 60).reason == "already_ran")
     }
 
-    @Test func version1FunctionsAreLeftAsVersion1DefinedThem() throws {
+    @Test func version1FunctionsKeepTheirDefinitionsButAcquireDrawsTokensOnTheClock() throws {
         let database = try Database()
         defer { database.drop() }
         try database.createVersion1()
         let before = try database.v1FunctionDefinitions()
+        let oldToken = try database.v1Acquire("before", owner: "old-binary").token
         try database.store().migrate()
-        #expect(try database.v1FunctionDefinitions() == before)
-        // A version-1 binary starting after the upgrade re-runs its own migration: harmless.
+        let after = try database.v1FunctionDefinitions()
+        #expect(Array(after.dropFirst()) == Array(before.dropFirst()), "heartbeat and release stay as version 1 defined them")
+        #expect(after.first != before.first, "version 3 redefines version 1's acquire: tokens on the clock")
+        #expect(after.first??.contains("greatest(") == true)
+        let clockToken = try database.v1Acquire("after-migration", owner: "old-binary").token
+        #expect(clockToken > 1_700_000_000_000_000 && clockToken > oldToken, "a running version-1 binary now draws tokens on the clock")
+
+        // A version-1 binary starting after the upgrade re-runs its own migration: the recorded
+        // version stays, and new binaries keep working (its own acquire is back on the sequence,
+        // which the README tells operators to avoid by not restarting version-1 binaries).
         try database.createVersion1()
         #expect(try database.recordedVersion() == 5)
         let store = try database.store()

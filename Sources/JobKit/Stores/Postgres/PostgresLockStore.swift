@@ -138,7 +138,8 @@ public final class PostgresLockStore: LockStore {
             Lease(
                 lockID: request.lockID, token: holder.token, owner: holder.owner, acquiredAt: holder.since,
                 expiresAt: holder.until, aliveUntil: holder.aliveUntil, tick: request.tick, recovered: recovery,
-                previousTick: request.tick == nil ? nil : try result.int64(0, 13).map(Date.init(epochMicroseconds:))
+                previousTick: request.tick == nil ? nil : try result.int64(0, 13).map(Date.init(epochMicroseconds:)),
+                tokenAheadOfClock: Self.tokenAhead(token: holder.token, acquiredUS: try result.requiredInt64(0, 3))
             )
         )
     }
@@ -165,6 +166,12 @@ public final class PostgresLockStore: LockStore {
         case let other:
             throw result.unexpected("acquire refused without a holder, as \(other ?? "NULL")")
         }
+    }
+
+    /// Tokens are the acquisition's time in microseconds unless the clock was behind the
+    /// lock's previous token (schema version 3): the difference, when there is one.
+    static func tokenAhead(token: Int64, acquiredUS: Int64) -> Duration? {
+        token > acquiredUS ? .microseconds(token - acquiredUS) : nil
     }
 
     public func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult {

@@ -32,7 +32,12 @@ extension PostgresSchema {
     }
 
     /// `acquire(lock_id, owner, ttl, liveness, tick, now)`: the whole acquire rule in one round trip.
-    var v1Acquire: String {
+    var v1Acquire: String { v1Acquire(tokens: .sequence) }
+
+    /// Version 1's acquire with its fencing tokens drawn by `tokens`: version 1 drew them from
+    /// the sequence; version 3 redefines this function (same signature, same answers) to draw
+    /// them on the clock (see `PostgresSchema+V3.swift`).
+    func v1Acquire(tokens: TokenRule) -> String {
         let t = table.quoted
         let us = Self.us
         let ts = Self.ts
@@ -72,7 +77,7 @@ extension PostgresSchema {
 
             IF NOT FOUND THEN
                 INSERT INTO \(t) (lock_id, token, owner, acquired_at, expires_at, alive_until, released_at, last_tick)
-                VALUES (p_lock_id, nextval('\(sequence)'), p_owner, v_now,
+                VALUES (p_lock_id, \(tokens.first(self)), p_owner, v_now,
                         v_now + p_ttl_us * interval '1 microsecond', v_now + p_live_us * interval '1 microsecond',
                         NULL, v_tick)
                 ON CONFLICT (lock_id) DO NOTHING
@@ -113,7 +118,7 @@ extension PostgresSchema {
                     RETURN;
                 END IF;
 
-                v_token := nextval('\(sequence)');
+                v_token := \(tokens.next(self));
                 UPDATE \(t) SET token = v_token, owner = p_owner, acquired_at = v_now,
                     expires_at = v_now + p_ttl_us * interval '1 microsecond',
                     alive_until = v_now + p_live_us * interval '1 microsecond',

@@ -79,11 +79,11 @@ extension PostgresSchema {
     /// Pruning is bounded work: each run deletes the one row that just fell out of the bound,
     /// by index equality; every 64th run also deletes up to 64 older ones (left by a lowered
     /// bound), so no run ever sweeps the table.
-    private var insertRun: String {
+    private func insertRun(_ tokens: TokenRule) -> String {
         """
         INSERT INTO \(runsTable) (token, job, seq, job_type, lock_id, tick, owner, started_at)
                 VALUES (v_token, p_job, v_seq, p_job_type, p_lock_id, v_tick, p_owner, v_now)
-                ON CONFLICT (token) DO UPDATE SET job = excluded.job, seq = excluded.seq,
+                ON CONFLICT (\(tokens.runKeyedByLock ? "lock_id, token" : "token")) DO UPDATE SET job = excluded.job, seq = excluded.seq,
                     job_type = excluded.job_type, lock_id = excluded.lock_id, tick = excluded.tick,
                     owner = excluded.owner, started_at = excluded.started_at, ended_at = NULL,
                     outcome = 'running', error = NULL, overlapped = false;
@@ -102,7 +102,11 @@ extension PostgresSchema {
     /// (when `p_job` is set: `withDBMutex` passes none) and its pruning, the previous holder's run marked
     /// `lost` when it is taken over, the force-release mark cleared, and the tick claimed
     /// before this one (`o_prev_tick_us`): the gap between the two is what no machine ran.
-    var v2Acquire: String {
+    var v2Acquire: String { v2Acquire(tokens: .sequence) }
+
+    /// Version 2's acquire with its fencing tokens drawn by `tokens` (version 3 redefines it
+    /// with ``TokenRule/clock``, keeping the signature and the answers).
+    func v2Acquire(tokens: TokenRule) -> String {
         let t = table.quoted
         let us = Self.us
         let ts = Self.ts
@@ -147,14 +151,14 @@ extension PostgresSchema {
 
             IF NOT FOUND THEN
                 INSERT INTO \(t) (lock_id, token, owner, acquired_at, expires_at, alive_until, released_at, last_tick, run_seq)
-                VALUES (p_lock_id, nextval('\(sequence)'), p_owner, v_now,
+                VALUES (p_lock_id, \(tokens.first(self)), p_owner, v_now,
                         v_now + p_ttl_us * interval '1 microsecond', v_now + p_live_us * interval '1 microsecond',
                         NULL, v_tick, CASE WHEN p_job IS NOT NULL THEN 1 END)
                 ON CONFLICT (lock_id) DO NOTHING
                 RETURNING token, run_seq INTO v_token, v_seq;
                 IF v_token IS NOT NULL THEN
                     IF p_job IS NOT NULL THEN
-                        \(insertRun)
+                        \(insertRun(tokens))
                     END IF;
                     RETURN QUERY SELECT true, v_token, p_owner, \(us("v_now")),
                         \(us("v_now + p_ttl_us * interval '1 microsecond'")), \(us("v_now + p_live_us * interval '1 microsecond'")),
@@ -193,7 +197,7 @@ extension PostgresSchema {
                     RETURN;
                 END IF;
 
-                v_token := nextval('\(sequence)');
+                v_token := \(tokens.next(self));
                 UPDATE \(t) SET token = v_token, owner = p_owner, acquired_at = v_now,
                     expires_at = v_now + p_ttl_us * interval '1 microsecond',
                     alive_until = v_now + p_live_us * interval '1 microsecond',
@@ -210,9 +214,9 @@ extension PostgresSchema {
                             -- The previous holder is presumed gone: its run ends as lost, unless it
                             -- comes back and releases (its release then writes what happened).
                             UPDATE \(runsTable) SET outcome = 'lost', ended_at = v_now
-                            WHERE token = r.token AND outcome = 'running';
+                            WHERE token = r.token\(tokens.runKeyedByLock ? " AND lock_id = p_lock_id" : "") AND outcome = 'running';
                         END IF;
-                        \(insertRun)
+                        \(insertRun(tokens))
                     END IF;
                     RETURN QUERY SELECT true, v_token, p_owner, \(us("v_now")),
                         \(us("v_now + p_ttl_us * interval '1 microsecond'")), \(us("v_now + p_live_us * interval '1 microsecond'")),

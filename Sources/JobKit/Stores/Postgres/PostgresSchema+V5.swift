@@ -130,7 +130,7 @@ extension PostgresSchema {
                     UPDATE \(triggersTable) SET token = a.o_token WHERE id = p_trigger;
                 END IF;
                 IF p_kind IS NOT NULL AND p_job IS NOT NULL THEN
-                    UPDATE \(runsTable) SET kind = p_kind WHERE token = a.o_token;
+                    UPDATE \(runsTable) SET kind = p_kind WHERE lock_id = p_lock_id AND token = a.o_token;
                 END IF;
                 IF c.skipped_tick IS NOT NULL AND a.o_prev_tick_us IS NOT NULL THEN
                     a.o_prev_tick_us := greatest(a.o_prev_tick_us, \(us("c.skipped_tick")));

@@ -35,7 +35,7 @@ struct PostgresSchema: Sendable {
 
     /// What each version adds, oldest first: one string per object, each safe to run again.
     var steps: [(version: Int, statements: [String])] {
-        [(1, version1), (2, version2), (5, version5)]
+        [(1, version1), (2, version2), (3, version3), (5, version5)]
     }
 
     var acquire: String {
