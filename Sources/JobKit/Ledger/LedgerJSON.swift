@@ -32,7 +32,11 @@ extension RunRecord: Encodable {
 extension JobStatus: Encodable {
     private enum Key: String, CodingKey {
         case name, type, schedule, lockID = "lock_id", enabled, nextTicks = "next_ticks", lastRun = "last_run"
-        case lastSuccessAt = "last_success_at", consecutiveFailures = "consecutive_failures", running
+        case lastSuccessAt = "last_success_at", consecutiveFailures = "consecutive_failures", running, paused
+    }
+
+    private enum PauseKey: String, CodingKey {
+        case by, at, reason
     }
 
     private enum HolderKey: String, CodingKey {
@@ -59,6 +63,14 @@ extension JobStatus: Encodable {
             try holder.encode(running.until?.jobKitTimestamp, forKey: .until)
         } else {
             try container.encodeNil(forKey: .running)
+        }
+        if let pause {
+            var paused = container.nestedContainer(keyedBy: PauseKey.self, forKey: .paused)
+            try paused.encode(pause.pausedBy, forKey: .by)
+            try paused.encode(pause.pausedAt.jobKitTimestamp, forKey: .at)
+            try paused.encode(pause.reason, forKey: .reason)
+        } else {
+            try container.encodeNil(forKey: .paused)
         }
     }
 }
