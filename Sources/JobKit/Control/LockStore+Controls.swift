@@ -1,30 +1,37 @@
 /// Stores without control state (django-db-mutex's table) refuse every control with
 /// ``ControlsUnavailableError``; their acquisitions never see a pause.
 extension LockStore {
+    /// Throws ``ControlsUnavailableError``: this store keeps no fleet controls.
     public func pause(_ job: String, reason: String?, by who: String) throws -> JobPause {
         throw ControlsUnavailableError(store: description)
     }
 
+    /// Throws ``ControlsUnavailableError``: this store keeps no fleet controls.
     public func resume(_ job: String) throws -> JobPause? {
         throw ControlsUnavailableError(store: description)
     }
 
+    /// Throws ``ControlsUnavailableError``: this store keeps no fleet controls.
     public func pauses() throws -> [JobPause] {
         throw ControlsUnavailableError(store: description)
     }
 
+    /// Throws ``ControlsUnavailableError``: this store keeps no fleet controls.
     public func requestTrigger(_ job: String, by who: String) throws -> TriggerRequest {
         throw ControlsUnavailableError(store: description)
     }
 
+    /// Throws ``ControlsUnavailableError``: this store keeps no fleet controls.
     public func triggerRequest(_ id: Int64) throws -> TriggerRequest? {
         throw ControlsUnavailableError(store: description)
     }
 
+    /// Throws ``ControlsUnavailableError``: this store keeps no fleet controls.
     public func withdrawTrigger(_ id: Int64) throws -> Bool {
         throw ControlsUnavailableError(store: description)
     }
 
+    /// Throws ``ControlsUnavailableError``: this store keeps no fleet controls.
     public func controls(for jobs: [String], seenBy owner: String) throws -> ControlSnapshot {
         throw ControlsUnavailableError(store: description)
     }
