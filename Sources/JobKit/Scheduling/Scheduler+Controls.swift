@@ -10,8 +10,14 @@ extension Scheduler {
     /// The control poll: one statement every ``Configuration/controlInterval`` for all the
     /// jobs, starting a manual run for each trigger request whose job is not running here.
     /// A request whose lock is held elsewhere stays pending for a later poll. Stops polling
-    /// for good on a store without controls.
+    /// for good on a store without controls. On shutdown, a manual run gets the shutdown grace
+    /// to finish, like a scheduled one, and is cancelled after it.
+    ///
+    /// It sleeps on the wall clock, not on the scheduler's clock: the poll is upkeep, like a
+    /// heartbeat, and a clock injected to step ticks by hand keeps only the ticks' timers.
     func pollControls(health: StoreHealth, stopping: WakeSignal) async {
+        let wallClock = DispatchWallClock()
+        var started: Set<String> = []   // the jobs this poller ran manually
         let names = jobs.map(\.name)
         let store = mutex.store
         let owner = mutex.owner
@@ -23,6 +29,7 @@ extension Scheduler {
                     polledPauses.withLock { $0 = snapshot.pauses }
                     for request in snapshot.triggers {
                         guard let job = byName[request.job], let tracker = trackers[job.name], tracker.tryStart() else { continue }
+                        started.insert(job.name)
                         runs.addTask {
                             defer { tracker.finish() }
                             await RunTracker.$current.withValue(tracker) {
@@ -36,10 +43,17 @@ extension Scheduler {
                 } catch {
                     health.failed(error, job: nil)
                 }
-                let deadline = clock.now().addingTimeInterval(configuration.controlInterval.jobKitTimeInterval)
+                let deadline = wallClock.now().addingTimeInterval(configuration.controlInterval.jobKitTimeInterval)
                 do {
-                    try await clock.sleep(until: deadline, wakingOn: stopping)
+                    try await wallClock.sleep(until: deadline, wakingOn: stopping)
                 } catch {
+                    break
+                }
+            }
+            for name in started.sorted() {
+                guard let tracker = trackers[name], tracker.isRunning else { continue }
+                if await !finishes(tracker, within: configuration.shutdownGrace) {
+                    runs.cancelAll()
                     break
                 }
             }

@@ -74,7 +74,12 @@ extension FleetTests {
             #expect(skip.string("pause_reason") == "INC-7: the API is down" && skip.string("paused_by") == "ops", "\(skip)")
             #expect(skip.string("paused_at") != nil, "\(skip)")
         }
-        #expect(fleet.events("job.missed", job: paused).isEmpty, "paused ticks are not missed: \(fleet.events("job.missed"))")
+        // Paused ticks are handled, not missed (a loaded machine may miss ticks outside the pause).
+        let missedWhilePaused = fleet.events("job.missed", job: paused).filter { event in
+            let first = event.string("first_tick").flatMap(FleetTime.milliseconds(fromTimestamp:)) ?? 0
+            return (event.tickMS ?? 0) > pausedAtMS + interval && first <= resumedAtMS
+        }
+        #expect(missedWhilePaused.isEmpty, "paused ticks are not missed: \(missedWhilePaused)")
         let otherTicks = try fleet.runs().filter { $0.job == otherName && $0.tickMS > pausedAtMS && $0.tickMS < resumedAtMS }
         #expect(otherTicks.count >= 3, "the other job runs on: \(otherTicks)")
         #expect(try scenario.analyze().overlaps.isEmpty)
