@@ -44,7 +44,7 @@ import Testing
 
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 4)
+        #expect(try database.recordedVersion() == 5)
 
         let answers = store.acquire(batch: [request("held-by-old"), request("free")])
         #expect((try answers[0].get()).refusal?.holder?.owner == "old-binary")
@@ -67,7 +67,7 @@ import Testing
         #expect(old.acquired)
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 4)
+        #expect(try database.recordedVersion() == 5)
         let answers = store.acquire(batch: [request("held-by-old"), request("free")])
         #expect((try answers[0].get()).refusal?.holder?.token == old.token)
         let lease = try #require(try answers[1].get().lease)
@@ -88,7 +88,7 @@ import Testing
         #expect(old.acquired)
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 4)
+        #expect(try database.recordedVersion() == 5)
         let answers = store.acquire(batch: [request("held-by-old")])
         #expect((try answers[0].get()).refusal?.holder?.token == old.token)
         #expect(try database.v1Release("held-by-old", token: old.token) == "released")
@@ -105,6 +105,6 @@ import Testing
             Issue.record("expected SchemaVersionError, got \(answers[0])")
             return
         }
-        #expect(error.found == 2 && error.required == 4)
+        #expect(error.found == 2 && error.required == 5)
     }
 }

@@ -99,6 +99,7 @@ public final class PostgresLockStore: LockStore {
             request.tick.map { String($0.jobKitEpochMicroseconds) },
             request.run?.job, request.run?.jobType, request.run.map { _ in String(configuration.retention.runsPerJob) },
             now.map { String($0.jobKitEpochMicroseconds) },
+            request.run?.kind?.name, request.run?.trigger.map { String($0) },
         ]
         let result = try run(schema.acquire, parameters, "acquiring lock \(String(reflecting: request.lockID))")
         guard result.rowCount == 1 else { throw result.unexpected("acquire returned \(result.rowCount) rows") }
@@ -106,11 +107,12 @@ public final class PostgresLockStore: LockStore {
     }
 
     /// The answer to `request` in row `row` of an acquire function's result, whose columns
-    /// (those of `acquire_v2`) start at `base`.
+    /// (those of `acquire_v5`) start at `base`.
     static func acquireResult(
         _ request: LockRequest, in result: PostgresResult, row: Int, from base: Int
     ) throws(PostgresError) -> AcquireResult {
         func column(_ offset: Int) -> Int { base + offset }
+        if let refusal = try Self.controlRefusal(result, request, row: row, from: base) { return .refused(refusal) }
         let holder = LockHolder(
             owner: try result.requiredString(row, column(2)),
             token: try result.requiredInt64(row, column(1)),
@@ -149,6 +151,34 @@ public final class PostgresLockStore: LockStore {
                 tokenAheadOfClock: Self.tokenAhead(token: holder.token, acquiredUS: try result.requiredInt64(row, column(3)))
             )
         )
+    }
+
+    /// The refusals of `acquire_v5` that name no holder: a paused job, a tick already skipped
+    /// as paused, a trigger claimed by another scheduler.
+    private static func controlRefusal(
+        _ result: PostgresResult, _ request: LockRequest, row: Int, from base: Int
+    ) throws(PostgresError) -> DBMutexError? {
+        func column(_ offset: Int) -> Int { base + offset }
+        guard try result.bool(row, column(0)) != true, result.string(row, column(2)) == nil else { return nil }
+        let checkedAt = try result.int64(row, column(9)).map(Date.init(epochMicroseconds:))
+        switch result.string(row, column(12)) {
+        case "paused":
+            let pause = JobPause(
+                job: request.run?.job ?? request.lockID, reason: result.string(row, column(14)),
+                pausedBy: try result.requiredString(row, column(15)),
+                pausedAt: try Date(epochMicroseconds: result.requiredInt64(row, column(16)))
+            )
+            return DBMutexError(lockID: request.lockID, reason: .paused(pause), checkedAt: checkedAt)
+        case "already_ran":
+            guard let tick = request.tick, let lastTick = try result.int64(row, column(6)).map(Date.init(epochMicroseconds:)) else {
+                throw result.unexpected("a refusal as already ran came without its last tick")
+            }
+            return DBMutexError(lockID: request.lockID, reason: .alreadyRan(tick: tick, lastTick: lastTick), checkedAt: checkedAt)
+        case "trigger_claimed":
+            return DBMutexError(lockID: request.lockID, reason: .triggerClaimed(request.run?.trigger ?? 0), checkedAt: checkedAt)
+        case let other:
+            throw result.unexpected("acquire refused without a holder, as \(other ?? "NULL")")
+        }
     }
 
     /// Tokens are the acquisition's time in microseconds unless the clock was behind the
@@ -217,7 +247,8 @@ public final class PostgresLockStore: LockStore {
                 token: try result.requiredInt64(row, 4), owner: try result.requiredString(row, 5),
                 startedAt: try Date(epochMicroseconds: result.requiredInt64(row, 6)),
                 endedAt: try result.int64(row, 7).map(Date.init(epochMicroseconds:)), outcome: outcome,
-                error: result.string(row, 9), overlapped: try result.bool(row, 10) ?? false
+                error: result.string(row, 9), overlapped: try result.bool(row, 10) ?? false,
+                kind: result.string(row, 11).flatMap(RunKind.init(name:))
             )
         }
     }

@@ -33,16 +33,27 @@ extension PostgresSchema {
     /// element, `o_index` (1-based, the element's place in the arrays) first, then the columns
     /// of `acquire_v2`, or `o_reason` `busy` (and NULL elsewhere) for an element deferred.
     var v4AcquireMany: String {
+        acquireMany(named: acquireManyV4Function, calling: v4PerLockAcquire, extraColumns: [], extraArguments: [])
+    }
+
+    /// A batch acquire named `name` that calls the per-lock acquire `perLock` once per element,
+    /// as described above. `perLock` takes `acquire_v2`'s parameters, then `extraArguments`
+    /// (SQL, e.g. `NULL::text`), and answers `acquire_v2`'s columns, then `extraColumns`
+    /// (`name type`). Each version whose per-lock acquire changes adds one of these.
+    func acquireMany(named name: String, calling perLock: String, extraColumns: [String], extraArguments: [String]) -> String {
         let t = table.quoted
+        let columns = extraColumns.map { ", " + $0 }.joined()
+        let nulls = extraColumns.map { ", NULL::" + $0.split(separator: " ").last! }.joined()
+        let arguments = extraArguments.map { ", " + $0 }.joined()
         return """
-        CREATE OR REPLACE FUNCTION \(acquireManyV4Function)(
+        CREATE OR REPLACE FUNCTION \(name)(
             p_lock_ids text[], p_owners text[], p_ttl_us bigint[], p_live_us bigint[], p_tick_us bigint[],
             p_jobs text[], p_job_types text[], p_keep integer, p_defer boolean
         ) RETURNS TABLE (
             o_index integer, o_acquired boolean, o_token bigint, o_owner text, o_acquired_us bigint, o_expires_us bigint,
             o_alive_us bigint, o_last_tick_us bigint, o_prev_owner text, o_prev_token bigint,
             o_prev_acquired_us bigint, o_prev_expires_us bigint, o_prev_alive_us bigint, o_reason text,
-            o_prev_tick_us bigint
+            o_prev_tick_us bigint\(columns)
         ) LANGUAGE plpgsql AS $fn$
         DECLARE
             i integer;
@@ -60,13 +71,13 @@ extension PostgresSchema {
                     ) THEN
                         RETURN QUERY SELECT i, NULL::boolean, NULL::bigint, NULL::text, NULL::bigint, NULL::bigint,
                             NULL::bigint, NULL::bigint, NULL::text, NULL::bigint, NULL::bigint, NULL::bigint,
-                            NULL::bigint, 'busy'::text, NULL::bigint;
+                            NULL::bigint, 'busy'::text, NULL::bigint\(nulls);
                         CONTINUE;
                     END IF;
                 END IF;
-                RETURN QUERY SELECT i, a.* FROM \(v4PerLockAcquire)(
+                RETURN QUERY SELECT i, a.* FROM \(perLock)(
                     p_lock_ids[i], p_owners[i], p_ttl_us[i], p_live_us[i], p_tick_us[i], p_jobs[i], p_job_types[i],
-                    CASE WHEN p_jobs[i] IS NOT NULL THEN p_keep END
+                    CASE WHEN p_jobs[i] IS NOT NULL THEN p_keep END\(arguments)
                 ) AS a;
             END LOOP;
         END
@@ -94,14 +105,6 @@ extension PostgresSchema {
             END LOOP;
         END
         $fn$;
-        """
-    }
-
-    var acquireMany: String {
-        """
-        SELECT * FROM \(acquireManyV4Function)(
-            $1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::integer, $9::boolean
-        )
         """
     }
 

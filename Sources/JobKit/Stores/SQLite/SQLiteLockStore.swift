@@ -66,7 +66,7 @@ public final class SQLiteLockStore: LockStore {
     /// The lock table.
     public var table: TableName { schema.table }
 
-    private let schema: SQLiteSchema
+    let schema: SQLiteSchema
     private let configuration: Configuration
     private let retention: RunRetention
     /// The open connection. When opening the path again fails, the old one stays, so the
@@ -118,7 +118,7 @@ public final class SQLiteLockStore: LockStore {
 
     /// Throws ``SchemaVersionError`` when the file's schema is older than `minimum` (checked
     /// once; a failed check is tried again on the next call).
-    private func ensureSchema(_ minimum: Int = SQLiteSchema.currentVersion) throws {
+    func ensureSchema(_ minimum: Int = SQLiteSchema.currentVersion) throws {
         if let known = knownVersion.withLock({ $0 }), known >= minimum { return }
         let schema = self.schema
         let found = try withConnection { (connection) throws(SQLiteError) in
@@ -203,7 +203,17 @@ public final class SQLiteLockStore: LockStore {
         on connection: SQLiteConnection, _ context: String
     ) throws(SQLiteError) -> AcquireResult {
         let (now, row) = try Self.read(request.lockID, now: now, schema, on: connection, context)
-        let (result, write) = try LockRules.acquire(row, for: request, at: now) { () throws(SQLiteError) in
+        let control = try Self.control(for: request, schema, on: connection, context)
+        let (refusal, controlWrite) = ControlRules.decide(control, for: request, at: now)
+        if let controlWrite, let job = request.run?.job {
+            try Self.writeControl(job, controlWrite, schema, on: connection, context)
+        }
+        if let refusal { return .refused(refusal) }
+        if let trigger = request.run?.trigger,
+           try Self.triggerIsClaimed(trigger, schema, on: connection, context) {
+            return .refused(DBMutexError(lockID: request.lockID, reason: .triggerClaimed(trigger), checkedAt: now))
+        }
+        var (result, write) = try LockRules.acquire(row, for: request, at: now) { () throws(SQLiteError) in
             try connection.execute(schema.advanceToken, context: context)
             guard let token = try connection.execute(schema.currentToken, context: context).first?.first?.integer else {
                 throw SQLiteError(
@@ -214,6 +224,16 @@ public final class SQLiteLockStore: LockStore {
             return token
         }
         if let write { try Self.write(write, schema, on: connection, context) }
+        if case .acquired(let lease) = result {
+            result = .acquired(ControlRules.granted(lease, after: control))
+            if let trigger = request.run?.trigger {
+                try connection.execute(
+                    schema.claimTrigger,
+                    [.integer(trigger), .text(request.owner), .integer(now.jobKitEpochMicroseconds), .integer(lease.token)],
+                    context: context
+                )
+            }
+        }
         if case .acquired(let lease) = result, let record = RunLedgerRules.started(request, lease) {
             if lease.recovered != nil, let row {
                 try connection.execute(
@@ -226,6 +246,7 @@ public final class SQLiteLockStore: LockStore {
                     .integer(record.token), .text(record.job), record.jobType.map { .text($0) } ?? .null,
                     .text(record.lockID), .integer(record.tick?.jobKitEpochMicroseconds), .text(record.owner),
                     .integer(record.startedAt.jobKitEpochMicroseconds),
+                    request.run?.kind.map { .text($0.name) } ?? .null,
                 ],
                 context: context
             )
@@ -340,7 +361,7 @@ public final class SQLiteLockStore: LockStore {
 
     /// Runs `body` on the connection to the file now at ``path``, opening the path again first
     /// when the open file is no longer there.
-    private func withConnection<T: Sendable>(
+    func withConnection<T: Sendable>(
         _ body: (SQLiteConnection) throws(SQLiteError) -> T
     ) throws(SQLiteError) -> T {
         try connection.withLock { (current) throws(SQLiteError) -> T in
@@ -409,7 +430,7 @@ public final class SQLiteLockStore: LockStore {
 
     /// Reads a row of ``SQLiteSchema/history``.
     private static func runRecord(_ values: [SQLiteValue], _ connection: SQLiteConnection, _ context: String) throws(SQLiteError) -> RunRecord {
-        guard values.count == 11, let job = values[0].text, let lockID = values[2].text, let token = values[4].integer,
+        guard values.count == 12, let job = values[0].text, let lockID = values[2].text, let token = values[4].integer,
               let owner = values[5].text, let startedAt = values[6].integer,
               let outcome = values[8].text.flatMap(RunOutcome.init(name:))
         else {
@@ -419,7 +440,7 @@ public final class SQLiteLockStore: LockStore {
             job: job, jobType: values[1].text, lockID: lockID, tick: values[3].integer.map(Date.init(epochMicroseconds:)),
             token: token, owner: owner, startedAt: Date(epochMicroseconds: startedAt),
             endedAt: values[7].integer.map(Date.init(epochMicroseconds:)), outcome: outcome, error: values[9].text,
-            overlapped: values[10].integer == 1
+            overlapped: values[10].integer == 1, kind: values[11].text.flatMap(RunKind.init(name:))
         )
     }
 
@@ -445,6 +466,15 @@ public final class SQLiteLockStore: LockStore {
                 ).compactMap { $0.first?.text }
                 if !columns.contains(SQLiteSchema.forceReleasedColumn) {
                     try connection.execute(schema.addForceReleasedColumn, cached: false, context: context)
+                }
+            }
+            if found < 5 {
+                // Version 5's run kind, added only when missing, like the force-release mark.
+                let columns = try connection.execute(
+                    SQLiteSchema.columnNames, [.text(schema.table.name + "_runs")], cached: false, context: context
+                ).compactMap { $0.first?.text }
+                if !columns.contains(SQLiteSchema.runKindColumn) {
+                    try connection.execute(schema.addRunKindColumn, cached: false, context: context)
                 }
             }
             try connection.execute(
@@ -518,7 +548,7 @@ public final class SQLiteLockStore: LockStore {
         return Date(epochMicroseconds: microseconds)
     }
 
-    private static func unexpected(_ detail: String, _ connection: SQLiteConnection, _ context: String) -> SQLiteError {
+    static func unexpected(_ detail: String, _ connection: SQLiteConnection, _ context: String) -> SQLiteError {
         SQLiteError(code: .statementFailed, path: connection.path, context: context, message: detail)
     }
 }
