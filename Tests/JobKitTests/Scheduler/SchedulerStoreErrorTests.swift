@@ -131,6 +131,12 @@ import Testing
             mutex: DBMutex(store: store, owner: "stalled", heartbeat: nil, logger: recorder.logger()), clock: clock
         )
         try await withScheduler(scheduler) { _ in
+            // Whatever fails below, the stalled fire and the job must be let go, or stopping
+            // the scheduler would wait for them for ever.
+            defer {
+                store.resume()
+                gate.open()
+            }
             store.stall()
             clock.advance(to: try await clock.waitForSleepers(1))
             _ = try await poll(timeout: .seconds(30), "the fire to hang in the store") { store.waitingCount == 1 ? true : nil }

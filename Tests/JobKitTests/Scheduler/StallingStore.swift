@@ -6,30 +6,35 @@ import Synchronization
 /// times out against an unresponsive database.
 final class StallingStore: LockStore {
     let inner = InMemoryLockStore()
-    private let stalled = Mutex(false)
-    private let waiting = Mutex(0)
+    /// Whether acquires stall, and how many wait now: one lock for both, so a resume never
+    /// misses an acquire that is just starting to wait.
+    private let state = Mutex((stalled: false, waiting: 0))
     private let release = DispatchSemaphore(value: 0)
 
     /// From now on, acquires wait until ``resume()``.
-    func stall() { stalled.withLock { $0 = true } }
+    func stall() { state.withLock { $0.stalled = true } }
 
-    /// Lets every waiting acquire go on, and later ones pass.
+    /// Lets every waiting acquire go on, and later ones pass. Safe to call again.
     func resume() {
-        stalled.withLock { $0 = false }
-        for _ in 0..<waiting.withLock({ $0 }) { release.signal() }
+        let waiting = state.withLock { state in
+            defer { state = (stalled: false, waiting: 0) }
+            return state.waiting
+        }
+        for _ in 0..<waiting { release.signal() }
     }
 
     /// How many acquires wait.
-    var waitingCount: Int { waiting.withLock { $0 } }
+    var waitingCount: Int { state.withLock { $0.waiting } }
 
     var description: String { "stalling memory store" }
     func migrate() throws {}
     func acquire(_ request: LockRequest) throws -> AcquireResult {
-        if stalled.withLock({ $0 }) {
-            waiting.withLock { $0 += 1 }
-            release.wait()
-            waiting.withLock { $0 -= 1 }
+        let mustWait = state.withLock { state in
+            guard state.stalled else { return false }
+            state.waiting += 1
+            return true
         }
+        if mustWait { release.wait() }
         return try inner.acquire(request)
     }
     func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult { inner.heartbeat(lease, window: window) }
