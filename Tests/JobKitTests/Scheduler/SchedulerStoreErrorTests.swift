@@ -131,6 +131,12 @@ import Testing
             mutex: DBMutex(store: store, owner: "stalled", heartbeat: nil, logger: recorder.logger()), clock: clock
         )
         try await withScheduler(scheduler) { _ in
+            // Should a step fail, the stalled fire must still end before the scheduler is
+            // stopped, which would otherwise wait for it forever (and hang the whole test run).
+            defer {
+                store.resume()
+                gate.open()
+            }
             store.stall()
             clock.advance(to: try await clock.waitForSleepers(1))
             _ = try await poll(timeout: .seconds(30), "the fire to hang in the store") { store.waitingCount == 1 ? true : nil }
