@@ -6,7 +6,8 @@
 ///     start JOB TICK TOKEN WALL_US PID -
 ///     end JOB TICK TOKEN WALL_US PID ok|term
 ///
-/// `JOB`, `TICK` and `TOKEN` are `JOBKIT_JOB`, `JOBKIT_TICK` and `JOBKIT_LOCK_TOKEN`; `WALL_US`
+/// `JOB`, `TICK` and `TOKEN` are `JOBKIT_JOB`, `JOBKIT_TICK` (`-` for a run without a tick,
+/// such as a triggered one) and `JOBKIT_LOCK_TOKEN`; `WALL_US`
 /// is bash's `EPOCHREALTIME` in microseconds (no fork, so the stamp is taken the moment the
 /// line is written); `PID` is the script's pid, which is also its process group (the shell
 /// job's group, which a test may signal as a whole). SIGTERM (the scheduler cancelling the run
@@ -25,7 +26,7 @@ public enum FleetRecordScript {
     seconds=$2
     record() {
       local now=${EPOCHREALTIME/[.,]/}
-      printf '%s %s %s %s %s %s %s\n' "$1" "$JOBKIT_JOB" "$JOBKIT_TICK" "$JOBKIT_LOCK_TOKEN" "$now" "$$" "$2" >> "$file"
+      printf '%s %s %s %s %s %s %s\n' "$1" "$JOBKIT_JOB" "${JOBKIT_TICK:--}" "$JOBKIT_LOCK_TOKEN" "$now" "$$" "$2" >> "$file"
     }
     trap 'record end term; exit 143' TERM
     record start -

@@ -3,7 +3,8 @@
 public struct FleetRun: Sendable, Hashable, CustomStringConvertible {
     /// The job's full name (`JOBKIT_JOB`).
     public var job: String
-    /// The tick the run was for, in milliseconds since the Unix epoch.
+    /// The tick the run was for, in milliseconds since the Unix epoch; 0 for a run without a
+    /// tick (a triggered run).
     public var tickMS: Int64
     /// The lease's fencing token (`JOBKIT_LOCK_TOKEN`).
     public var token: Int64
@@ -39,7 +40,7 @@ public struct FleetRun: Sendable, Hashable, CustomStringConvertible {
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: " ").map(String.init)
             guard parts.count == 7, parts[0] == "start" || parts[0] == "end",
-                let tick = FleetTime.milliseconds(fromTimestamp: parts[2]),
+                let tick = parts[2] == "-" ? 0 : FleetTime.milliseconds(fromTimestamp: parts[2]),
                 let token = Int64(parts[3]), let microseconds = Int64(parts[4]), let pid = Int32(parts[5])
             else { throw FleetError("unreadable record line: \(line)") }
             let key = "\(parts[1]) \(token) \(pid)"

@@ -40,10 +40,10 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     static func table(_ runs: [RunRecord]) -> String {
-        let header = ["TICK", "OWNER", "TOKEN", "STARTED", "ENDED", "OUTCOME", "MS", "OVERLAPPED", "ERROR"]
+        let header = ["TICK", "KIND", "OWNER", "TOKEN", "STARTED", "ENDED", "OUTCOME", "MS", "OVERLAPPED", "ERROR"]
         let rows = runs.map { run in
             [
-                run.tick?.jobKitTimestamp ?? "(by hand)", run.owner, String(run.token), run.startedAt.jobKitTimestamp,
+                run.tick?.jobKitTimestamp ?? "(by hand)", run.kind.name, run.owner, String(run.token), run.startedAt.jobKitTimestamp,
                 run.endedAt?.jobKitTimestamp ?? "-", run.outcome.name, run.durationMilliseconds.map(String.init) ?? "-",
                 run.overlapped ? "yes" : "no",
                 run.error.map { String($0.replacingOccurrences(of: "\n", with: " ").prefix(80)) } ?? "",

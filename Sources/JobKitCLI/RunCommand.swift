@@ -27,6 +27,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How long after its last heartbeat a holder is presumed dead and its lock free, in seconds.")
     var heartbeatWindow: Double = 30
 
+    @Option(help: "How often, in seconds, the scheduler reads the fleet controls (pauses, `jobkit trigger` requests): one statement per poll for all its jobs.")
+    var controlInterval: Double = 2
+
     @Option(help: "This process's name in the lock table (default host:pid).")
     var owner: String?
 
@@ -36,7 +39,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var testingClockOffset: Double = 0
 
+    /// How long claims due together are gathered into one batch, in milliseconds; 0 sends each
+    /// alone (what `jobkit-bench burst --unbatched` measures).
+    @Option(help: .hidden)
+    var claimWindowMs: Double = 5
+
     func validate() throws {
+        guard controlInterval > 0 else { throw ValidationError("--control-interval must be positive.") }
         guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must not be negative.") }
         guard heartbeatInterval > 0, heartbeatInterval < heartbeatWindow else {
             throw ValidationError("--heartbeat-interval must be positive and shorter than --heartbeat-window.")
@@ -66,6 +75,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         var configuration = Scheduler.Configuration()
         configuration.shutdownGrace = .milliseconds(Int64(shutdownGrace * 1000))
+        configuration.claimWindow = claimWindowMs > 0 ? .microseconds(Int64(claimWindowMs * 1000)) : nil
+        configuration.controlInterval = .milliseconds(Int64(controlInterval * 1000))
         let clock: any SchedulerClock = testingClockOffset == 0
             ? DispatchWallClock()
             : OffsetClock(offset: .milliseconds(Int64(testingClockOffset * 1000)))

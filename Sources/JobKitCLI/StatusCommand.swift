@@ -36,7 +36,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     static func table(_ report: JobStatusReport) -> String {
-        let header = ["JOB", "TYPE", "SCHEDULE", "NEXT", "LAST RUN", "OWNER", "OUTCOME", "MS", "LAST SUCCESS", "FAILS", "RUNNING NOW"]
+        let header = ["JOB", "TYPE", "SCHEDULE", "NEXT", "LAST RUN", "OWNER", "OUTCOME", "MS", "LAST SUCCESS", "FAILS", "RUNNING NOW", "PAUSED"]
         let rows = report.jobs.map(row)
         return TextTable(header: header, rows: rows).rendered
     }
@@ -47,13 +47,18 @@ struct StatusCommand: AsyncParsableCommand {
         var last: [String] = ["-", "-", "-", "-"]
         if let run = job.lastRun {
             let duration: String = run.durationMilliseconds.map { String($0) } ?? "-"
-            last = [(run.tick ?? run.startedAt).jobKitTimestamp, run.owner, run.outcome.name, duration]
+            let kind = run.kind == .scheduled ? "" : " (\(run.kind))"
+            last = [(run.tick ?? run.startedAt).jobKitTimestamp + kind, run.owner, run.outcome.name, duration]
         }
         let success: String = job.lastSuccessAt?.jobKitTimestamp ?? "-"
         var running = "-"
         if let holder = job.running {
             running = "\(holder.owner) (token \(holder.token)) since \(holder.since.jobKitTimestamp)"
         }
-        return [name, job.type, job.schedule, next] + last + [success, String(job.consecutiveFailures), running]
+        var paused = "-"
+        if let pause = job.pause {
+            paused = "by \(pause.pausedBy) since \(pause.pausedAt.jobKitTimestamp)" + (pause.reason.map { ": \($0)" } ?? "")
+        }
+        return [name, job.type, job.schedule, next] + last + [success, String(job.consecutiveFailures), running, paused]
     }
 }

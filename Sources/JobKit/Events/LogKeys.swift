@@ -87,12 +87,24 @@ public enum LogKeys {
     /// How far a fencing token was set ahead of the store's clock, in microseconds, on `store.clock_behind`.
     public static let aheadUS = "jobkit.ahead_us"
 
+    /// The operator's note on a pause (`jobkit pause --reason`), on `job.skipped` with
+    /// `reason` `paused`.
+    public static let pauseReason = "jobkit.pause_reason"
+    /// Who paused a job, on `job.skipped` with `reason` `paused`.
+    public static let pausedBy = "jobkit.paused_by"
+    /// When a job was paused (RFC 3339), on `job.skipped` with `reason` `paused`.
+    public static let pausedAt = "jobkit.paused_at"
+    /// The trigger request a manual run answers (number), on the events of that run.
+    public static let trigger = "jobkit.trigger"
+    /// Why a run happened (`scheduled`, `manual`), on `job.started`.
+    public static let kind = "jobkit.kind"
+
     /// Every key above, in the order log handlers print them: who and what first, then when,
     /// then why. A new key goes here too, or handlers print it after the known ones.
     public static let printOrder: [String] = [
         job, jobType, swiftType, lockID, token, owner, holder, holderToken, holderReleased, since, until,
         tick, firstTick, lastTick, missed, durationMS, ttlSeconds,
-        reason, error, overlapped, previousOwner, previousToken, expiredAt, forceReleasedAt, store, jobs, running,
+        reason, pauseReason, pausedBy, pausedAt, trigger, kind, error, overlapped, previousOwner, previousToken, expiredAt, forceReleasedAt, store, jobs, running,
         stream, droppedLines, line,
         permanent, cause, address, aheadUS,
     ]

@@ -10,6 +10,8 @@ extension JobOutcome {
             case lockHeld(LockHolder)
             case alreadyRan(tick: Date, lastTick: Date)
             case stillRunning(tick: Date)
+            case paused(JobPause, tick: Date?)
+            case triggerClaimed(Int64)
         }
 
         private let kind: Kind
@@ -28,13 +30,35 @@ extension JobOutcome {
         /// This process is still running the job from an earlier tick, so it skips `tick`.
         public static func stillRunning(tick: Date) -> SkipReason { SkipReason(.stillRunning(tick: tick)) }
 
-        /// The `reason` field of `job.skipped`: `lock_held`, `already_ran` or `still_running`.
+        /// The job is paused for the fleet (`jobkit pause`); `tick` is the tick skipped.
+        public static func paused(_ pause: JobPause, tick: Date?) -> SkipReason { SkipReason(.paused(pause, tick: tick)) }
+
+        /// Another scheduler claimed the trigger request first and runs it. Not reported as an
+        /// event: the run it starts is.
+        public static func triggerClaimed(_ id: Int64) -> SkipReason { SkipReason(.triggerClaimed(id)) }
+
+        /// The `reason` field of `job.skipped`: `lock_held`, `already_ran`, `still_running` or
+        /// `paused` (`trigger_claimed` is never reported).
         public var name: String {
             switch kind {
             case .lockHeld: "lock_held"
             case .alreadyRan: "already_ran"
             case .stillRunning: "still_running"
+            case .paused: "paused"
+            case .triggerClaimed: "trigger_claimed"
             }
+        }
+
+        /// The pause, when the job is paused.
+        public var pause: JobPause? {
+            if case .paused(let pause, _) = kind { return pause }
+            return nil
+        }
+
+        /// Whether another scheduler claimed the trigger request this run answered.
+        public var isTriggerClaimed: Bool {
+            if case .triggerClaimed = kind { return true }
+            return false
         }
 
         /// The holder of the job's lock, when it is held elsewhere.
@@ -64,6 +88,11 @@ extension JobOutcome {
                 "tick \(tick.jobKitTimestamp) already ran (last tick claimed: \(lastTick.jobKitTimestamp))."
             case .stillRunning(let tick):
                 "it is still running here from an earlier tick, so tick \(tick.jobKitTimestamp) is skipped."
+            case .paused(let pause, _):
+                "it is paused by \(pause.pausedBy) since \(pause.pausedAt.jobKitTimestamp)"
+                    + (pause.reason.map { ": \($0)" } ?? ".")
+            case .triggerClaimed(let id):
+                "another scheduler claimed trigger request \(id) first and runs it."
             }
         }
     }

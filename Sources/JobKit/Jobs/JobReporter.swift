@@ -60,6 +60,11 @@ struct JobReporter: Sendable {
             fields[LogKeys.lastTick] = .date(lastTick)
         }
         if let tick = reason.stillRunningTick { fields[LogKeys.tick] = .date(tick) }
+        if let pause = reason.pause {
+            fields[LogKeys.pausedBy] = .string(pause.pausedBy)
+            fields[LogKeys.pausedAt] = .date(pause.pausedAt)
+            if let note = pause.reason { fields[LogKeys.pauseReason] = .string(note) }
+        }
         logger.jobEvent(.jobSkipped, level: .info, "Job \"\(jobName)\" skipped: \(reason)", fields)
     }
 

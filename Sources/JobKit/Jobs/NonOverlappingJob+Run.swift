@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 extension NonOverlappingJob {
     /// Runs the job once: takes its lock through `mutex`, runs ``runWorker(context:)`` in a
@@ -56,21 +57,21 @@ extension NonOverlappingJob {
     ) async -> JobOutcome {
         await run(
             using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, jobType: jobType, wait: wait,
-            whenAcquired: { _ in }
+            run: nil, whenAcquired: { _ in }
         )
     }
 
     /// ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``, calling `whenAcquired` with the
     /// lease once the lock is held (before `job.started`): the scheduler reads the ticks nobody
-    /// ran from it.
+    /// ran from it. `run` carries the kind of a manual run and the trigger request it answers.
     func run(
         using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String?, jobType: String?,
-        wait: Duration?, whenAcquired: @escaping @Sendable (Lease) -> Void
+        wait: Duration?, run: RunStart?, whenAcquired: @escaping @Sendable (Lease) -> Void
     ) async -> JobOutcome {
         let jobName = jobName ?? instanceJobTypeName
         let outcome = await reportedRun(
             using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, jobType: jobType, wait: wait,
-            whenAcquired: whenAcquired
+            start: run, whenAcquired: whenAcquired
         )
         mutex.metrics.ended(outcome, job: jobName)
         return outcome
@@ -80,15 +81,21 @@ extension NonOverlappingJob {
     /// lateness, duration, overlaps).
     private func reportedRun(
         using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String, jobType: String?,
-        wait: Duration?, whenAcquired: @escaping @Sendable (Lease) -> Void
+        wait: Duration?, start: RunStart?, whenAcquired: @escaping @Sendable (Lease) -> Void
     ) async -> JobOutcome {
         let typeName = instanceJobTypeName
         let lockID = lockID ?? typeName
         let metrics = mutex.metrics
+        var logger = mutex.logger
+        if let kind = start?.kind { logger[metadataKey: LogKeys.kind] = .string(kind.name) }
+        if let trigger = start?.trigger { logger[metadataKey: LogKeys.trigger] = .number(trigger) }
         let reporter = JobReporter(
-            logger: mutex.logger, jobName: jobName, jobTypeName: jobType ?? typeName,
+            logger: logger, jobName: jobName, jobTypeName: jobType ?? typeName,
             swiftTypeName: jobType.map { _ in typeName }, lockID: lockID, tick: tick
         )
+        var runStart = RunStart(job: jobName, jobType: jobType ?? typeName)
+        runStart.kind = start?.kind
+        runStart.trigger = start?.trigger
         var jobMutex = mutex
         jobMutex.logger = reporter.logger
         let signals = JobSignals()
@@ -100,7 +107,7 @@ extension NonOverlappingJob {
         do {
             run = try await jobMutex.run(
                 lockID, ttl: ttl, tick: tick, wait: wait,
-                job: RunStart(job: jobName, jobType: jobType ?? typeName),
+                job: runStart,
                 ending: { result, lost in Self.runEnd(result, lost: lost, cancels: cancels, signals: signals) },
                 whenAcquired: { lease in
                     tracker?.markLocked()
@@ -126,9 +133,16 @@ extension NonOverlappingJob {
             }
         } catch let refusal as DBMutexError {
             let reason: JobOutcome.SkipReason
-            if let (tick, lastTick) = refusal.reason.alreadyRan {
+            if let id = refusal.reason.claimedTrigger {
+                return .skipped(.triggerClaimed(id))   // another scheduler runs it: nothing to report
+            } else if let pause = refusal.reason.pause {
+                reason = .paused(pause, tick: tick)
+            } else if let (tick, lastTick) = refusal.reason.alreadyRan {
                 reason = .alreadyRan(tick: tick, lastTick: lastTick)
             } else if let holder = refusal.holder {
+                // A trigger request that finds the lock held stays pending for the next poll:
+                // not a skip to report at every poll while the job runs elsewhere.
+                if start?.trigger != nil { return .skipped(.triggerClaimed(start?.trigger ?? 0)) }
                 reason = .lockHeld(holder)
             } else {
                 reporter.failed(refusal, lease: nil, after: nil)

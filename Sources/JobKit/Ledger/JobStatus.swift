@@ -24,12 +24,15 @@ public struct JobStatus: Sendable, Hashable {
     public var consecutiveFailures: Int
     /// Who holds the job's lock now, if anyone: the run in progress.
     public var running: LockHolder?
+    /// The job's pause for the fleet (`jobkit pause`), if it is paused.
+    public var pause: JobPause?
 
     /// Creates a status.
     public init(
         name: String, type: String, schedule: String, lockID: String, isEnabled: Bool, nextTicks: [Date],
-        lastRun: RunRecord?, lastSuccessAt: Date?, consecutiveFailures: Int, running: LockHolder?
+        lastRun: RunRecord?, lastSuccessAt: Date?, consecutiveFailures: Int, running: LockHolder?, pause: JobPause? = nil
     ) {
+        self.pause = pause
         self.name = name
         self.type = type
         self.schedule = schedule

@@ -24,7 +24,7 @@ public struct JobStatusReport: Sendable, Hashable {
 
     /// Reads the status of `jobs` from `store`.
     ///
-    /// One query for the lock rows, and one per job for its newest runs.
+    /// One query for the lock rows, one for the paused jobs, and one per job for its newest runs.
     ///
     /// - Parameters:
     ///   - jobs: the jobs, as a jobs file defines them.
@@ -36,6 +36,12 @@ public struct JobStatusReport: Sendable, Hashable {
         _ jobs: [JobDefinition], from store: any LockStore, at now: Date = Date(), nextTickCount: Int = 3
     ) throws -> JobStatusReport {
         let locks = Dictionary(try store.locks().map { ($0.lockID, $0) }, uniquingKeysWith: { first, _ in first })
+        var pauses: [String: JobPause] = [:]
+        do {
+            pauses = Dictionary(try store.pauses().map { ($0.job, $0) }, uniquingKeysWith: { first, _ in first })
+        } catch is ControlsUnavailableError {
+            // A store without controls has no paused jobs.
+        }
         let statuses = try jobs.map { job in
             let runs = try store.runs(of: job.name, limit: runsRead)
             let (lastSuccessAt, failures) = JobStatus.successAndFailures(in: runs)
@@ -44,7 +50,7 @@ public struct JobStatusReport: Sendable, Hashable {
                 name: job.name, type: job.type, schedule: job.schedule.description, lockID: job.lockID,
                 isEnabled: job.isEnabled, nextTicks: nextTicks(of: job.schedule, after: now, count: nextTickCount),
                 lastRun: runs.first, lastSuccessAt: lastSuccessAt, consecutiveFailures: failures,
-                running: lock?.status == .held ? lock?.holder : nil
+                running: lock?.status == .held ? lock?.holder : nil, pause: pauses[job.name]
             )
         }
         return JobStatusReport(generatedAt: now, jobs: statuses)

@@ -7,7 +7,7 @@ import Foundation
 extension RunRecord: Encodable {
     private enum Key: String, CodingKey {
         case job, jobType = "job_type", lockID = "lock_id", tick, token, owner, startedAt = "started_at"
-        case endedAt = "ended_at", outcome, durationMS = "duration_ms", overlapped, error
+        case endedAt = "ended_at", outcome, durationMS = "duration_ms", overlapped, error, kind
     }
 
     /// Encodes the run with the keys of `jobkit history --json`.
@@ -25,13 +25,18 @@ extension RunRecord: Encodable {
         try container.encode(durationMilliseconds, forKey: .durationMS)
         try container.encode(overlapped, forKey: .overlapped)
         try container.encode(error, forKey: .error)
+        try container.encode(kind.name, forKey: .kind)
     }
 }
 
 extension JobStatus: Encodable {
     private enum Key: String, CodingKey {
         case name, type, schedule, lockID = "lock_id", enabled, nextTicks = "next_ticks", lastRun = "last_run"
-        case lastSuccessAt = "last_success_at", consecutiveFailures = "consecutive_failures", running
+        case lastSuccessAt = "last_success_at", consecutiveFailures = "consecutive_failures", running, paused
+    }
+
+    private enum PauseKey: String, CodingKey {
+        case by, at, reason
     }
 
     private enum HolderKey: String, CodingKey {
@@ -58,6 +63,14 @@ extension JobStatus: Encodable {
             try holder.encode(running.until?.jobKitTimestamp, forKey: .until)
         } else {
             try container.encodeNil(forKey: .running)
+        }
+        if let pause {
+            var paused = container.nestedContainer(keyedBy: PauseKey.self, forKey: .paused)
+            try paused.encode(pause.pausedBy, forKey: .by)
+            try paused.encode(pause.pausedAt.jobKitTimestamp, forKey: .at)
+            try paused.encode(pause.reason, forKey: .reason)
+        } else {
+            try container.encodeNil(forKey: .paused)
         }
     }
 }

@@ -9,7 +9,7 @@ enum RunLedgerRules {
         guard let run = request.run else { return nil }
         return RunRecord(
             job: run.job, jobType: run.jobType, lockID: request.lockID, tick: request.tick, token: lease.token,
-            owner: lease.owner, startedAt: lease.acquiredAt, endedAt: nil, outcome: .running, error: nil, overlapped: false
+            owner: lease.owner, startedAt: lease.acquiredAt, endedAt: nil, outcome: .running, error: nil, overlapped: false, kind: run.kind
         )
     }
 

@@ -24,12 +24,16 @@ public struct RunRecord: Sendable, Hashable {
     public var error: String?
     /// Whether another holder took its lock over while it ran: the runs overlapped.
     public var overlapped: Bool
+    /// Why it ran: for a tick, because an operator asked (`jobkit trigger`), or by hand.
+    public var kind: RunKind
 
-    /// Creates a record.
+    /// Creates a record. Without a `kind`, it is ``RunKind/scheduled`` when the run has a tick
+    /// and ``RunKind/once`` when it has none.
     public init(
         job: String, jobType: String?, lockID: String, tick: Date?, token: Int64, owner: String, startedAt: Date,
-        endedAt: Date?, outcome: RunOutcome, error: String?, overlapped: Bool
+        endedAt: Date?, outcome: RunOutcome, error: String?, overlapped: Bool, kind: RunKind? = nil
     ) {
+        self.kind = kind ?? (tick == nil ? .once : .scheduled)
         self.job = job
         self.jobType = jobType
         self.lockID = lockID

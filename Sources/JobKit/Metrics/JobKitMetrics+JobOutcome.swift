@@ -18,6 +18,8 @@ extension JobKitMetrics {
                 .failed
             }
             runEnded(job: job, outcome: outcome.name)
+        case .skipped(let reason) where reason.isTriggerClaimed:
+            break   // not a skip: the scheduler that claimed the trigger runs it
         case .skipped(let reason):
             skipped(job: job, reason: reason.name)
         case .storeUnavailable:

@@ -14,6 +14,8 @@ public struct DBMutexError: Error, Sendable, Hashable, CustomStringConvertible {
         private enum Kind: Sendable, Hashable {
             case held(LockHolder)
             case alreadyRan(tick: Date, lastTick: Date)
+            case paused(JobPause)
+            case triggerClaimed(Int64)
         }
 
         private let kind: Kind
@@ -27,6 +29,25 @@ public struct DBMutexError: Error, Sendable, Hashable, CustomStringConvertible {
         /// process (maybe on another machine) already ran it. Not an alert.
         public static func alreadyRan(tick: Date, lastTick: Date) -> Reason {
             Reason(.alreadyRan(tick: tick, lastTick: lastTick))
+        }
+
+        /// The job is paused for the fleet (`jobkit pause`) and this tick is the first of its
+        /// skipped ticks to be refused: the refused caller reports it. Not an alert.
+        public static func paused(_ pause: JobPause) -> Reason { Reason(.paused(pause)) }
+
+        /// The trigger request asked for was claimed by another scheduler first: it runs it.
+        public static func triggerClaimed(_ id: Int64) -> Reason { Reason(.triggerClaimed(id)) }
+
+        /// The pause, when the job is paused.
+        public var pause: JobPause? {
+            if case .paused(let pause) = kind { return pause }
+            return nil
+        }
+
+        /// The trigger request, when another scheduler claimed it first.
+        public var claimedTrigger: Int64? {
+            if case .triggerClaimed(let id) = kind { return id }
+            return nil
         }
 
         /// The current holder, when the lock is held.
@@ -81,6 +102,11 @@ public struct DBMutexError: Error, Sendable, Hashable, CustomStringConvertible {
         } else if let (tick, lastTick) = reason.alreadyRan {
             text = "The lock \"\(lockID)\" already ran tick \(tick.jobKitTimestamp) "
                 + "(last tick claimed: \(lastTick.jobKitTimestamp))."
+        } else if let pause = reason.pause {
+            text = "The lock \"\(lockID)\" was refused: job \"\(pause.job)\" is paused by \(pause.pausedBy) since "
+                + "\(pause.pausedAt.jobKitTimestamp)\(pause.reason.map { " (\($0))" } ?? "")."
+        } else if let id = reason.claimedTrigger {
+            text = "The lock \"\(lockID)\" was refused: trigger request \(id) was claimed by another scheduler."
         } else {
             text = "The lock \"\(lockID)\" was refused."
         }

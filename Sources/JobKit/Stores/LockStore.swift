@@ -27,6 +27,20 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func acquire(_ request: LockRequest) throws -> AcquireResult
 
+    /// Tries to take several locks at once, each exactly as ``acquire(_:)`` would: the answers
+    /// come back in the order of `requests`. A store that can makes it one round trip and one
+    /// commit (the scheduler sends the claims one process fires for the same instant this way);
+    /// by default it acquires one lock after the other. When the whole batch fails (the store
+    /// cannot be reached), every answer carries that error.
+    @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
+    func acquire(batch requests: [LockRequest]) -> [Result<AcquireResult, any Error>]
+
+    /// Releases several leases at once, each exactly as ``release(_:ending:)`` would, answering
+    /// in the order of `releases`; one round trip and one commit where the store can, one
+    /// release after the other by default.
+    @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
+    func release(batch releases: [LockRelease]) -> [Result<ReleaseResult, any Error>]
+
     /// Extends the liveness deadline of `lease` to `window` from the store's current time.
     @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult
@@ -60,6 +74,31 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     /// left by a machine known to be gone.
     @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func forceRelease(_ lockID: String) throws -> Bool
+
+    /// Pauses `job` for the whole fleet, replacing an earlier pause's note and author.
+    /// From then on, each acquire for one of its ticks is refused (``DBMutexError/Reason/paused(_:)``
+    /// for the first caller of a tick, as already ran for the others), until ``resume(_:)``.
+    /// `reason` must pass ``PauseReason/validated(_:)``.
+    func pause(_ job: String, reason: String?, by who: String) throws -> JobPause
+
+    /// Ends the pause of `job`; returns the pause ended, or `nil` when it was not paused.
+    func resume(_ job: String) throws -> JobPause?
+
+    /// Every paused job, by name.
+    func pauses() throws -> [JobPause]
+
+    /// Asks the schedulers that run `job` for one extra run of it; see ``TriggerRequest``.
+    func requestTrigger(_ job: String, by who: String) throws -> TriggerRequest
+
+    /// The trigger request numbered `id`, as it stands now; `nil` once withdrawn or pruned.
+    func triggerRequest(_ id: Int64) throws -> TriggerRequest?
+
+    /// Withdraws the trigger request `id` if no scheduler has claimed it; returns whether it did.
+    func withdrawTrigger(_ id: Int64) throws -> Bool
+
+    /// The control poll of a scheduler, in one statement: the pauses of `jobs` and their
+    /// unclaimed trigger requests, marking those no scheduler had seen as seen by `owner`.
+    func controls(for jobs: [String], seenBy owner: String) throws -> ControlSnapshot
 
     /// Throws when this store cannot back the ``Scheduler`` (once per tick, heartbeats); the
     /// scheduler then stops at start with `config.invalid`. Every store can, by default.

@@ -41,6 +41,13 @@ struct StatusPage {
             ("Schedule", job.schedule.htmlEscaped),
             ("Next tick", job.nextTicks.first.map(moment) ?? "none"),
         ]
+        if let pause = job.pause {
+            rows.append((
+                "Paused",
+                "<b class=\"bad\">by \(pause.pausedBy.htmlEscaped)</b> since \(moment(pause.pausedAt))"
+                    + (pause.reason.map { ": \($0.htmlEscaped)" } ?? "")
+            ))
+        }
         if let run = job.lastRun {
             let duration = run.durationMilliseconds.map { " in \($0) ms" } ?? ""
             rows.append((
@@ -69,7 +76,8 @@ struct StatusPage {
                 : strip(recent) + " <span class=\"muted\">\(failures) failed, \(overlaps) overlapped of the last \(recent.count)</span>"
         ))
         let classes = job.consecutiveFailures > 0 || overlaps > 0 ? "job attention" : "job"
-        let disabled = job.isEnabled ? "" : " <span class=\"badge\">disabled</span>"
+        var disabled = job.isEnabled ? "" : " <span class=\"badge\">disabled</span>"
+        if job.pause != nil { disabled += " <span class=\"badge\">paused</span>" }
         let items = rows.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }.joined()
         return "<article class=\"\(classes)\" id=\"job-\(job.name.htmlEscaped)\"><h2>\(job.name.htmlEscaped)\(disabled)</h2><dl>\(items)</dl></article>"
     }

@@ -1,6 +1,11 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#if canImport(CDispatch)
+// `struct stat` can be owned by Dispatch's C module when it is loaded first; with member
+// import visibility, the module that owns it must be imported where it is used.
+import CDispatch
+#endif
 #elseif canImport(Musl)
 import Musl
 #elseif canImport(Darwin)

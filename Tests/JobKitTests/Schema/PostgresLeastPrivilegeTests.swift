@@ -39,6 +39,7 @@ import Testing
                 GRANT USAGE ON SEQUENCE \(t)_token_seq TO \(role);
                 GRANT SELECT ON \(t)_schema TO \(role);
                 GRANT SELECT, INSERT, UPDATE, DELETE ON \(t)_runs TO \(role);
+                GRANT SELECT, INSERT, UPDATE, DELETE ON \(t)_controls, \(t)_triggers TO \(role);
                 """)
         }
 
@@ -80,6 +81,11 @@ import Testing
 
         let scheduler = try JobKitProcess(["run", config])
         try await scheduler.waitForEvent("job.succeeded", where: { $0["tick"] != nil })
+        // The fleet controls work with the listed grants too.
+        for arguments in [["pause", "tick", "--reason", "maintenance"], ["resume", "tick"], ["trigger", "tick", "--wait"]] {
+            let control = try await JobKitProcess.run(arguments + ["--config", config])
+            #expect(try await control.waitForExit() == 0, "\(arguments): \(control.allOutput)")
+        }
         scheduler.signal(SIGTERM)
         #expect(try await scheduler.waitForExit() == 0, "\(scheduler.allOutput)")
         #expect(scheduler.events("store.unavailable").isEmpty, "\(scheduler.allOutput)")

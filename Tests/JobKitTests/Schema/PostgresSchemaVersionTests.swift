@@ -1,5 +1,5 @@
 import Foundation
-@_spi(Testing) import JobKit
+@_spi(Testing) @testable import JobKit
 import Testing
 
 /// The PostgreSQL schema's version: recorded, migrated from every earlier version without
@@ -59,7 +59,7 @@ import Testing
         }
 
         func drop() {
-            let names = ["", "_schema", "_runs"].map { table.quoted(suffix: $0) }
+            let names = ["", "_schema", "_runs", "_controls", "_triggers"].map { table.quoted(suffix: $0) }
             try? PostgresTestSQL.run(url, "DROP TABLE IF EXISTS \(names.joined(separator: ", ")) CASCADE")
         }
     }
@@ -69,9 +69,9 @@ import Testing
         defer { database.drop() }
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 3)
+        #expect(try database.recordedVersion() == 5)
         try store.migrate()
-        #expect(try database.recordedVersion() == 3)
+        #expect(try database.recordedVersion() == 5)
     }
 
     @Test func aLockHeldByAVersion1BinarySurvivesTheMigrationAndBothExcludeEachOther() throws {
@@ -84,7 +84,7 @@ import Testing
         #expect(old.acquired)
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 3)
+        #expect(try database.recordedVersion() == 5)
 
         // The old binary's lock still holds, for the new binary…
         let refused = try store.acquire(LockRequest(lockID: "held-by-old", owner: "new-binary", ttl: .seconds(60), liveness: nil))
@@ -103,6 +103,51 @@ import Testing
         #expect(oldWins.acquired && oldWins.token > lease.token, "tokens keep growing across binaries")
         let newRefused = try store.acquire(LockRequest(lockID: "shared", owner: "new-binary", ttl: .seconds(60), liveness: nil))
         #expect(newRefused.refusal?.holder?.owner == "old-binary")
+    }
+
+    /// Versions 2 (the run ledger) and 3 (tokens on the clock) are what a fleet runs before
+    /// version 5 (controls): each is made from its own steps, then migrated while one of its
+    /// binaries holds a lock.
+    @Test(arguments: [2, 3])
+    func anEarlierDatabaseMigratesToVersion5KeepingItsLocksAndRunsWhileItsBinariesGoOn(_ version: Int) throws {
+        let database = try Database()
+        defer { database.drop() }
+        let t = database.table
+        let schema = PostgresSchema(table: t)
+        for step in schema.steps where step.version <= version {
+            for statement in step.statements { try PostgresTestSQL.run(database.url, statement) }
+        }
+        try PostgresTestSQL.run(database.url, schema.recordVersion, [String(version)])
+        #expect(try database.recordedVersion() == version)
+        func oldAcquire(tickUS: Int64) throws -> (acquired: Bool, token: Int64) {
+            let row = try #require(try PostgresTestSQL.rows(
+                database.url,
+                "SELECT o_acquired, o_token FROM \(t.quoted(suffix: "_acquire_v2"))"
+                    + "('job', 'old-binary', 600000000, 30000000, \(tickUS), 'job', 'shell', 10, NULL)"
+            ).first)
+            return (row[0] == "t", Int64(row[1] ?? "") ?? -1)
+        }
+        let old = try oldAcquire(tickUS: 1_795_000_000_000_000)
+        #expect(old.acquired)
+
+        let store = try database.store()
+        try store.migrate()
+        #expect(try database.recordedVersion() == 5)
+        let runs = try store.runs(of: "job", limit: 10)
+        #expect(runs.map(\.owner) == ["old-binary"] && runs.first?.kind == .scheduled && runs.first?.outcome == .running)
+        let request = LockRequest(
+            lockID: "job", owner: "new-binary", ttl: .seconds(60), liveness: nil,
+            tick: Date(timeIntervalSince1970: 1_795_000_060), run: RunStart(job: "job", jobType: "shell")
+        )
+        #expect(try store.acquire(request).refusal?.holder?.token == old.token, "the old binary's lock still holds")
+        #expect(try PostgresTestSQL.value(
+            database.url, "SELECT o_outcome FROM \(t.quoted(suffix: "_release_v2"))('job', \(old.token), true, 'succeeded', NULL)"
+        ) == "released")
+
+        // A pause binds the binaries that know it; an older binary goes on as before.
+        _ = try store.pause("job", reason: "upgrade", by: "ops")
+        #expect(try store.acquire(request).refusal?.reason.pause?.reason == "upgrade")
+        #expect(try oldAcquire(tickUS: 1_795_000_120_000_000).acquired)
     }
 
     @Test func onceATickIsClaimedByEitherBinaryTheOtherSeesItAsAlreadyRan() throws {
@@ -145,7 +190,7 @@ import Testing
         // version stays, and new binaries keep working (its own acquire is back on the sequence,
         // which the README tells operators to avoid by not restarting version-1 binaries).
         try database.createVersion1()
-        #expect(try database.recordedVersion() == 3)
+        #expect(try database.recordedVersion() == 5)
         let store = try database.store()
         let lease = try #require(try store.acquire(LockRequest(lockID: "after", owner: "new", ttl: .seconds(60), liveness: nil)).lease)
         #expect(try store.release(lease) == .released)
@@ -158,7 +203,7 @@ import Testing
         let store = try database.store(migratesAutomatically: false)
         let request = LockRequest(lockID: "x", owner: "new", ttl: .seconds(60), liveness: nil)
         let error = try #require(throws: SchemaVersionError.self) { try store.acquire(request) }
-        #expect(error.found == 1 && error.required == 3)
+        #expect(error.found == 1 && error.required == 5)
         #expect(error.isPermanent)
         #expect(error.description.contains("jobkit migrate"), "\(error)")
         #expect(try store.locks().isEmpty, "listing locks needs only version 1")

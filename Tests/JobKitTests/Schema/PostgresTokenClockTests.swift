@@ -108,7 +108,7 @@ import Testing
 
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 3)
+        #expect(try database.recordedVersion() == PostgresSchema.currentVersion)
         let key = try PostgresTestSQL.value(
             database.url,
             "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = '\(database.table.quoted(suffix: "_runs"))'::regclass AND contype = 'p'"

@@ -43,7 +43,7 @@ import Testing
             """)
 
         let store = try SQLiteLockStore(path: path)
-        #expect(try Self.exec(path, "SELECT version FROM jobkit_locks_schema") == 2)
+        #expect(try Self.exec(path, "SELECT version FROM jobkit_locks_schema") == 5)
         let refused = try store.acquire(LockRequest(lockID: "old", owner: "new-binary", ttl: .seconds(60), liveness: nil))
         guard case .refused(let error) = refused, let holder = error.holder else {
             Issue.record("expected the old binary's lock to hold, got \(refused)")
@@ -55,6 +55,32 @@ import Testing
             return
         }
         #expect(lease.token == 42, "tokens continue from the old counter")
+    }
+
+    /// Version 2 is made by taking version 5's objects off a migrated file.
+    @Test func aVersion2FileMigratesToVersion5KeepingItsRuns() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("v2.sqlite")
+        let tick = Date(timeIntervalSince1970: 1_795_000_000)
+        do {
+            let store = try SQLiteLockStore(path: path)
+            let request = LockRequest(
+                lockID: "job", owner: "v2-binary", ttl: .seconds(60), liveness: nil, tick: tick,
+                run: RunStart(job: "job", jobType: "shell")
+            )
+            let lease = try #require(try store.acquire(request).lease)
+            _ = try store.release(lease, ending: RunEnd(outcome: .succeeded))
+        }
+        try Self.exec(path, """
+            DROP TABLE jobkit_locks_controls; DROP TABLE jobkit_locks_triggers;
+            ALTER TABLE jobkit_locks_runs DROP COLUMN kind; UPDATE jobkit_locks_schema SET version = 2;
+            """)
+        let store = try SQLiteLockStore(path: path)
+        #expect(try Self.exec(path, "SELECT version FROM jobkit_locks_schema") == 5)
+        let runs = try store.runs(of: "job", limit: 10)
+        #expect(runs.count == 1 && runs.first?.kind == .scheduled && runs.first?.outcome == .succeeded)
+        _ = try store.pause("job", reason: nil, by: "ops")
+        #expect(try store.pauses().map(\.job) == ["job"])
     }
 
     @Test func aStoreThatMayNotMigrateRefusesAVersion1File() throws {

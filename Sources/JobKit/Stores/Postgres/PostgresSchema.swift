@@ -23,7 +23,7 @@ struct PostgresSchema: Sendable {
     static func ts(_ value: String) -> String { "(timestamptz 'epoch' + \(value) * interval '1 microsecond')" }
 
     /// The schema version this JobKit creates and needs.
-    static let currentVersion = 3
+    static let currentVersion = 5
 
     /// The one-row table that records the schema's version (see ``PostgresMigration``).
     var schemaTable: String { table.quoted(suffix: "_schema") }
@@ -35,11 +35,20 @@ struct PostgresSchema: Sendable {
 
     /// What each version adds, oldest first: one string per object, each safe to run again.
     var steps: [(version: Int, statements: [String])] {
-        [(1, version1), (2, version2), (3, version3)]
+        [(1, version1), (2, version2), (3, version3), (4, version4), (5, version5)]
     }
 
     var acquire: String {
-        "SELECT * FROM \(acquireV2Function)($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7, $8::integer, $9::bigint)"
+        "SELECT * FROM \(acquireV5Function)($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7, $8::integer, $9::bigint, $10, $11::bigint)"
+    }
+    /// The batch acquire: `$1`… arrays of lock ids, owners, TTLs, liveness windows, ticks, jobs,
+    /// job types; `$8` the ledger's retention; `$9` whether to defer rows being written now.
+    var acquireMany: String {
+        """
+        SELECT * FROM \(acquireManyV5Function)(
+            $1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::integer, $9::boolean
+        )
+        """
     }
     var heartbeat: String { "SELECT * FROM \(heartbeatV2Function)($1, $2::bigint, $3::bigint)" }
     var release: String {
@@ -51,7 +60,7 @@ struct PostgresSchema: Sendable {
         let us = Self.us
         return """
         SELECT job, job_type, lock_id, \(us("tick")), token, owner, \(us("started_at")), \(us("ended_at")),
-               outcome, error, overlapped
+               outcome, error, overlapped, kind
         FROM \(runsTable) WHERE job = $1 ORDER BY token DESC LIMIT $2::integer
         """
     }

@@ -66,7 +66,7 @@ public final class SQLiteLockStore: LockStore {
     /// The lock table.
     public var table: TableName { schema.table }
 
-    private let schema: SQLiteSchema
+    let schema: SQLiteSchema
     private let configuration: Configuration
     private let retention: RunRetention
     /// The open connection. When opening the path again fails, the old one stays, so the
@@ -118,7 +118,7 @@ public final class SQLiteLockStore: LockStore {
 
     /// Throws ``SchemaVersionError`` when the file's schema is older than `minimum` (checked
     /// once; a failed check is tried again on the next call).
-    private func ensureSchema(_ minimum: Int = SQLiteSchema.currentVersion) throws {
+    func ensureSchema(_ minimum: Int = SQLiteSchema.currentVersion) throws {
         if let known = knownVersion.withLock({ $0 }), known >= minimum { return }
         let schema = self.schema
         let found = try withConnection { (connection) throws(SQLiteError) in
@@ -159,38 +159,100 @@ public final class SQLiteLockStore: LockStore {
         let context = "acquiring lock \(String(reflecting: request.lockID))"
         return try withConnection { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
-                let (now, row) = try Self.read(request.lockID, now: now, schema, on: connection, context)
-                let (result, write) = try LockRules.acquire(row, for: request, at: now) { () throws(SQLiteError) in
-                    try connection.execute(schema.advanceToken, context: context)
-                    guard let token = try connection.execute(schema.currentToken, context: context).first?.first?.integer else {
-                        throw SQLiteError(
-                            code: .statementFailed, path: connection.path, context: context,
-                            message: "the token counter \(schema.tokenTable) has no row; was the table altered by hand?"
-                        )
-                    }
-                    return token
-                }
-                if let write { try Self.write(write, schema, on: connection, context) }
-                if case .acquired(let lease) = result, let record = RunLedgerRules.started(request, lease) {
-                    if lease.recovered != nil, let row {
-                        try connection.execute(
-                            schema.markRunLost, [.integer(row.token), .integer(now.jobKitEpochMicroseconds)], context: context
-                        )
-                    }
-                    try connection.execute(
-                        schema.insertRun,
-                        [
-                            .integer(record.token), .text(record.job), record.jobType.map { .text($0) } ?? .null,
-                            .text(record.lockID), .integer(record.tick?.jobKitEpochMicroseconds), .text(record.owner),
-                            .integer(record.startedAt.jobKitEpochMicroseconds),
-                        ],
-                        context: context
-                    )
-                    try Self.prune(record, retention, schema, on: connection, context)
-                }
-                return result
+                try Self.acquire(request, now: now, schema, retention, on: connection, context)
             }
         }
+    }
+
+    /// Acquires every request in one `BEGIN IMMEDIATE` transaction: one wait for the file's
+    /// write lock and one commit for the whole batch. An invalid lock id fails its own answer;
+    /// a failure of the transaction fails every other.
+    public func acquire(batch requests: [LockRequest]) -> [Result<AcquireResult, any Error>] {
+        var answers = requests.map { request -> Result<AcquireResult, any Error>? in
+            do {
+                try LockID.validate(request.lockID)
+                return nil
+            } catch {
+                return .failure(error)
+            }
+        }
+        let pending = answers.indices.filter { answers[$0] == nil }
+        guard !pending.isEmpty else { return answers.map { $0! } }
+        let schema = self.schema
+        let retention = self.retention
+        let context = "acquiring \(pending.count) locks"
+        do {
+            try ensureSchema()
+            let results = try withConnection { (connection) throws(SQLiteError) in
+                try connection.transaction(context: context) { () throws(SQLiteError) in
+                    try pending.map { (index) throws(SQLiteError) in
+                        try Self.acquire(requests[index], now: nil, schema, retention, on: connection, context)
+                    }
+                }
+            }
+            for (index, result) in zip(pending, results) { answers[index] = .success(result) }
+        } catch {
+            for index in pending { answers[index] = .failure(error) }
+        }
+        return answers.map { $0! }
+    }
+
+    /// One acquisition inside the caller's transaction: the row, the token, the ledger.
+    private static func acquire(
+        _ request: LockRequest, now: Date?, _ schema: SQLiteSchema, _ retention: RunRetention,
+        on connection: SQLiteConnection, _ context: String
+    ) throws(SQLiteError) -> AcquireResult {
+        let (now, row) = try Self.read(request.lockID, now: now, schema, on: connection, context)
+        let control = try Self.control(for: request, schema, on: connection, context)
+        let (refusal, controlWrite) = ControlRules.decide(control, for: request, at: now)
+        if let controlWrite, let job = request.run?.job {
+            try Self.writeControl(job, controlWrite, schema, on: connection, context)
+        }
+        if let refusal { return .refused(refusal) }
+        if let trigger = request.run?.trigger,
+           try Self.triggerIsClaimed(trigger, schema, on: connection, context) {
+            return .refused(DBMutexError(lockID: request.lockID, reason: .triggerClaimed(trigger), checkedAt: now))
+        }
+        var (result, write) = try LockRules.acquire(row, for: request, at: now) { () throws(SQLiteError) in
+            try connection.execute(schema.advanceToken, context: context)
+            guard let token = try connection.execute(schema.currentToken, context: context).first?.first?.integer else {
+                throw SQLiteError(
+                    code: .statementFailed, path: connection.path, context: context,
+                    message: "the token counter \(schema.tokenTable) has no row; was the table altered by hand?"
+                )
+            }
+            return token
+        }
+        if let write { try Self.write(write, schema, on: connection, context) }
+        if case .acquired(let lease) = result {
+            result = .acquired(ControlRules.granted(lease, after: control))
+            if let trigger = request.run?.trigger {
+                try connection.execute(
+                    schema.claimTrigger,
+                    [.integer(trigger), .text(request.owner), .integer(now.jobKitEpochMicroseconds), .integer(lease.token)],
+                    context: context
+                )
+            }
+        }
+        if case .acquired(let lease) = result, let record = RunLedgerRules.started(request, lease) {
+            if lease.recovered != nil, let row {
+                try connection.execute(
+                    schema.markRunLost, [.integer(row.token), .integer(now.jobKitEpochMicroseconds)], context: context
+                )
+            }
+            try connection.execute(
+                schema.insertRun,
+                [
+                    .integer(record.token), .text(record.job), record.jobType.map { .text($0) } ?? .null,
+                    .text(record.lockID), .integer(record.tick?.jobKitEpochMicroseconds), .text(record.owner),
+                    .integer(record.startedAt.jobKitEpochMicroseconds),
+                    request.run?.kind.map { .text($0.name) } ?? .null,
+                ],
+                context: context
+            )
+            try Self.prune(record, retention, schema, on: connection, context)
+        }
+        return result
     }
 
     public func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult {
@@ -217,15 +279,42 @@ public final class SQLiteLockStore: LockStore {
         let context = "releasing lock \(String(reflecting: lease.lockID))"
         return try withConnection { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
-                let (now, row) = try Self.read(lease.lockID, now: nil, schema, on: connection, context)
-                let (result, write) = LockRules.release(row, lease: lease, at: now)
-                if let write { try Self.write(write, schema, on: connection, context) }
-                if let run {
-                    try Self.endRun(lease.token, run, result, at: now, schema, on: connection, context)
-                }
-                return result
+                try Self.release(lease, ending: run, schema, on: connection, context)
             }
         }
+    }
+
+    /// Releases every lease in one transaction, one commit for the batch; a failure of the
+    /// transaction fails every answer.
+    public func release(batch releases: [LockRelease]) -> [Result<ReleaseResult, any Error>] {
+        guard !releases.isEmpty else { return [] }
+        let schema = self.schema
+        let context = "releasing \(releases.count) locks"
+        do {
+            try ensureSchema()
+            return try withConnection { (connection) throws(SQLiteError) in
+                try connection.transaction(context: context) { () throws(SQLiteError) in
+                    try releases.map { (release) throws(SQLiteError) in
+                        .success(try Self.release(release.lease, ending: release.run, schema, on: connection, context))
+                    }
+                }
+            }
+        } catch {
+            return releases.map { _ in .failure(error) }
+        }
+    }
+
+    /// One release inside the caller's transaction: the row, and the run's ledger row.
+    private static func release(
+        _ lease: Lease, ending run: RunEnd?, _ schema: SQLiteSchema, on connection: SQLiteConnection, _ context: String
+    ) throws(SQLiteError) -> ReleaseResult {
+        let (now, row) = try Self.read(lease.lockID, now: nil, schema, on: connection, context)
+        let (result, write) = LockRules.release(row, lease: lease, at: now)
+        if let write { try Self.write(write, schema, on: connection, context) }
+        if let run {
+            try Self.endRun(lease.token, run, result, at: now, schema, on: connection, context)
+        }
+        return result
     }
 
     public func runs(of job: String, limit: Int) throws -> [RunRecord] {
@@ -272,7 +361,7 @@ public final class SQLiteLockStore: LockStore {
 
     /// Runs `body` on the connection to the file now at ``path``, opening the path again first
     /// when the open file is no longer there.
-    private func withConnection<T: Sendable>(
+    func withConnection<T: Sendable>(
         _ body: (SQLiteConnection) throws(SQLiteError) -> T
     ) throws(SQLiteError) -> T {
         try connection.withLock { (current) throws(SQLiteError) -> T in
@@ -341,7 +430,7 @@ public final class SQLiteLockStore: LockStore {
 
     /// Reads a row of ``SQLiteSchema/history``.
     private static func runRecord(_ values: [SQLiteValue], _ connection: SQLiteConnection, _ context: String) throws(SQLiteError) -> RunRecord {
-        guard values.count == 11, let job = values[0].text, let lockID = values[2].text, let token = values[4].integer,
+        guard values.count == 12, let job = values[0].text, let lockID = values[2].text, let token = values[4].integer,
               let owner = values[5].text, let startedAt = values[6].integer,
               let outcome = values[8].text.flatMap(RunOutcome.init(name:))
         else {
@@ -351,7 +440,7 @@ public final class SQLiteLockStore: LockStore {
             job: job, jobType: values[1].text, lockID: lockID, tick: values[3].integer.map(Date.init(epochMicroseconds:)),
             token: token, owner: owner, startedAt: Date(epochMicroseconds: startedAt),
             endedAt: values[7].integer.map(Date.init(epochMicroseconds:)), outcome: outcome, error: values[9].text,
-            overlapped: values[10].integer == 1
+            overlapped: values[10].integer == 1, kind: values[11].text.flatMap(RunKind.init(name:))
         )
     }
 
@@ -377,6 +466,15 @@ public final class SQLiteLockStore: LockStore {
                 ).compactMap { $0.first?.text }
                 if !columns.contains(SQLiteSchema.forceReleasedColumn) {
                     try connection.execute(schema.addForceReleasedColumn, cached: false, context: context)
+                }
+            }
+            if found < 5 {
+                // Version 5's run kind, added only when missing, like the force-release mark.
+                let columns = try connection.execute(
+                    SQLiteSchema.columnNames, [.text(schema.table.name + "_runs")], cached: false, context: context
+                ).compactMap { $0.first?.text }
+                if !columns.contains(SQLiteSchema.runKindColumn) {
+                    try connection.execute(schema.addRunKindColumn, cached: false, context: context)
                 }
             }
             try connection.execute(
@@ -450,7 +548,7 @@ public final class SQLiteLockStore: LockStore {
         return Date(epochMicroseconds: microseconds)
     }
 
-    private static func unexpected(_ detail: String, _ connection: SQLiteConnection, _ context: String) -> SQLiteError {
+    static func unexpected(_ detail: String, _ connection: SQLiteConnection, _ context: String) -> SQLiteError {
         SQLiteError(code: .statementFailed, path: connection.path, context: context, message: detail)
     }
 }

@@ -18,7 +18,7 @@ struct SQLiteSchema: Sendable {
     static let nowMicroseconds = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER) * 1000"
 
     /// The schema version this JobKit creates and needs.
-    static let currentVersion = 2
+    static let currentVersion = 5
 
     /// The one-row table that records the schema's version, as in PostgreSQL.
     var schemaTable: String { table.quoted(suffix: "_schema") }
@@ -27,7 +27,7 @@ struct SQLiteSchema: Sendable {
     /// Run by ``SQLiteLockStore`` in one `BEGIN IMMEDIATE` transaction, so processes starting
     /// together do not trip over each other.
     var steps: [(version: Int, statements: [String])] {
-        [(1, version1), (2, version2)]
+        [(1, version1), (2, version2), (5, version5)]
     }
 
     /// Version 1, **frozen**: the tables JobKit created before schemas had a version.
@@ -96,14 +96,14 @@ struct SQLiteSchema: Sendable {
     var runsTable: String { table.quoted(suffix: "_runs") }
 
     /// Opens the run row of token `?1` for job `?2` (type `?3`, lock `?4`, tick `?5`, owner
-    /// `?6`, started `?7`), numbering it after the job's newest run.
+    /// `?6`, started `?7`, kind `?8`), numbering it after the job's newest run.
     var insertRun: String {
         """
-        INSERT INTO \(runsTable) (token, job, seq, job_type, lock_id, tick, owner, started_at)
-        VALUES (?1, ?2, coalesce((SELECT max(seq) FROM \(runsTable) WHERE job = ?2), 0) + 1, ?3, ?4, ?5, ?6, ?7)
+        INSERT INTO \(runsTable) (token, job, seq, job_type, lock_id, tick, owner, started_at, kind)
+        VALUES (?1, ?2, coalesce((SELECT max(seq) FROM \(runsTable) WHERE job = ?2), 0) + 1, ?3, ?4, ?5, ?6, ?7, ?8)
         ON CONFLICT (token) DO UPDATE SET job = excluded.job, seq = excluded.seq, job_type = excluded.job_type,
             lock_id = excluded.lock_id, tick = excluded.tick, owner = excluded.owner, started_at = excluded.started_at,
-            ended_at = NULL, outcome = 'running', error = NULL, overlapped = 0
+            ended_at = NULL, outcome = 'running', error = NULL, overlapped = 0, kind = excluded.kind
         """
     }
 
@@ -136,7 +136,7 @@ struct SQLiteSchema: Sendable {
     /// The newest `?2` runs of job `?1`, newest first, in the order ``SQLiteLockStore`` reads them.
     var history: String {
         """
-        SELECT job, job_type, lock_id, tick, token, owner, started_at, ended_at, outcome, error, overlapped
+        SELECT job, job_type, lock_id, tick, token, owner, started_at, ended_at, outcome, error, overlapped, kind
         FROM \(runsTable) WHERE job = ?1 ORDER BY token DESC LIMIT ?2
         """
     }
