@@ -17,6 +17,7 @@ import Testing
 
         let job = FleetJob(name: "tick", interval: .milliseconds(500), run: .milliseconds(10))
         let scenario = try FleetScenario("dropped", jobs: [job], databaseURL: url)
+        var droppingNS: Int64 = 0
         var droppedNS: Int64 = 0
         var migratingNS: Int64 = 0
         var migratedNS: Int64 = 0
@@ -24,10 +25,11 @@ import Testing
             try await Fleet.waitFor("four runs before the drop", timeout: .seconds(15)) {
                 try fleet.runs().count >= 4 ? true : nil
             }
-            droppedNS = FleetTime.nowNS()
+            droppingNS = FleetTime.nowNS()
             try PostgresTestSQL.run(
                 base, "DROP TABLE \(schema).jobkit_locks CASCADE; DROP SEQUENCE \(schema).jobkit_locks_token_seq"
             )
+            droppedNS = FleetTime.nowNS()
             try await Fleet.waitFor("every process to report store.unavailable", timeout: .seconds(15)) {
                 fleet.processes.allSatisfy { !$0.events("store.unavailable").isEmpty } ? true : nil
             }
@@ -44,7 +46,7 @@ import Testing
         }
 
         let analysis = try scenario.analyze()
-        let before = analysis.runs.filter { $0.startNS < droppedNS }
+        let before = analysis.runs.filter { $0.startNS < droppingNS }
         let after = analysis.runs.filter { $0.tickMS > droppedNS / 1_000_000 }
         let largestBefore = try #require(before.map(\.token).max())
         #expect(after.allSatisfy { $0.token > largestBefore }, "before: \(before)\nafter: \(after)")
