@@ -112,7 +112,7 @@ final class LeaseKeeper: Sendable {
         cancelTimers()
         guard let beatFinished = markStopped() else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
+            BlockingQueue.detach {
                 beatFinished.wait()
                 continuation.resume()
             }

@@ -43,12 +43,10 @@ final class AlarmClock: Sendable {
         }
     }
 
-    /// The lease keepers' alarms: 1 ms leeway; actions run on a concurrent queue, so a
-    /// heartbeat blocked on the store never delays another keeper's alarm.
-    static let leases = AlarmClock(
-        label: "jobkit.lease-alarms", leeway: .milliseconds(1),
-        actionQueue: DispatchQueue(label: "jobkit.lease-keeper", attributes: .concurrent)
-    )
+    /// The lease keepers' alarms: 1 ms leeway; each action runs on a thread of its own
+    /// (``BlockingQueue/detach(_:)``), so a heartbeat blocked on the store never delays
+    /// another keeper's alarm.
+    static let leases = AlarmClock(label: "jobkit.lease-alarms", leeway: .milliseconds(1), detachesActions: true)
 
     /// The scheduler's sleeps: a strict timer with no leeway; actions (resuming a sleeper)
     /// run on the timer's own queue.
@@ -59,20 +57,21 @@ final class AlarmClock: Sendable {
     private struct Timer: @unchecked Sendable { let source: any DispatchSourceTimer }
     private let timer: Timer
     private let leeway: DispatchTimeInterval
-    private let actionQueue: DispatchQueue?
+    private let detachesActions: Bool
 
     /// Creates a set of alarms with its own timer.
     ///
     /// - Parameters:
     ///   - leeway: how late the timer may fire to save wake-ups.
     ///   - strict: whether the timer ignores the system's power-saving coalescing.
-    ///   - actionQueue: where due actions run; `nil` runs them on the timer's queue, one
-    ///     after another, which suits actions that only resume a waiter.
-    init(label: String, leeway: DispatchTimeInterval, strict: Bool = false, actionQueue: DispatchQueue? = nil) {
+    ///   - detachesActions: whether each due action runs on a thread of its own (actions that
+    ///     block on the store); otherwise they run on the timer's queue, one after another,
+    ///     which suits actions that only resume a waiter.
+    init(label: String, leeway: DispatchTimeInterval, strict: Bool = false, detachesActions: Bool = false) {
         let source = DispatchSource.makeTimerSource(flags: strict ? .strict : [], queue: DispatchQueue(label: label))
         timer = Timer(source: source)
         self.leeway = leeway
-        self.actionQueue = actionQueue
+        self.detachesActions = detachesActions
         source.setEventHandler { [weak self] in self?.fireDue() }
         source.schedule(wallDeadline: .distantFuture)
         source.activate()
@@ -149,7 +148,7 @@ final class AlarmClock: Sendable {
             return due
         }
         for action in due {
-            if let actionQueue { actionQueue.async(execute: action) } else { action() }
+            if detachesActions { BlockingQueue.detach(action) } else { action() }
         }
     }
 }

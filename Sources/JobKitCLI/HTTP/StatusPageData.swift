@@ -17,11 +17,12 @@ struct StatusPageData: Sendable {
     /// Why the store could not be read, when it could not.
     var error: String?
 
-    /// Reads the page's data on a Dispatch thread (the store's calls block).
+    /// Reads the page's data on a Dispatch thread of its own (the store's calls block; a
+    /// serial queue of its own gets a thread even when others are blocked).
     static func read(jobs: [JobDefinition], store: any LockStore, scheduler: Scheduler) async -> StatusPageData {
         let health = scheduler.health
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            DispatchQueue(label: "jobkit.status-page").async {
                 let now = Date()
                 var data = StatusPageData(
                     generatedAt: now, store: store.description, health: health, report: nil, recent: [:], locks: []
