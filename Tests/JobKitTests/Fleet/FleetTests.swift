@@ -198,7 +198,9 @@ struct FleetTests {
     /// `expired`), and each such overlap is reported. Beats every 0.7 s, so a holder learns of
     /// the takeover (at 1 s) some 0.4 s after it: the overlap is long enough to record.
     @Test func aTTLShorterThanTheRunIsReportedAsExpiredThenOverran() async throws {
-        let alone = FleetJob(name: "alone", interval: .seconds(2), run: .seconds(1), ttl: .milliseconds(500))
+        // Two seconds between the end of one run and the next tick: room for a loaded machine
+        // to start a run late without the next tick overlapping it.
+        let alone = FleetJob(name: "alone", interval: .seconds(3), run: .seconds(1), ttl: .milliseconds(500))
         let chained = FleetJob(name: "chained", interval: Self.second, run: .milliseconds(1500), ttl: .milliseconds(500))
         let scenario = try FleetScenario("ttl", jobs: [alone, chained])
         let beats = FleetProcessOptions(heartbeatInterval: .milliseconds(700))
