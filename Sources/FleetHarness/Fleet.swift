@@ -158,6 +158,22 @@ public final class Fleet: Sendable {
         return try FleetRun.parse(String(decoding: Data(contentsOf: recordFile), as: UTF8.self))
     }
 
+    /// Waits until the run of `job` with the fencing token `token` has recorded its start, and
+    /// returns that run.
+    ///
+    /// A scheduler logs `job.started` once it holds the lock, *before* it spawns the job's
+    /// process, so that event does not mean the job is running. A test that stops or kills a
+    /// scheduler to see what becomes of its running job waits for this, the job's own record,
+    /// first: a scheduler frozen between the event and the spawn starts its job only when it
+    /// resumes, or never, if it learns of the lock's loss first.
+    @discardableResult
+    public func waitForRecordedStart(of job: FleetJob, token: Int64, timeout: Duration = .seconds(10)) async throws -> FleetRun {
+        let name = name(of: job)
+        return try await Self.waitFor("the run with token \(token) of \(name) to record its start", timeout: timeout) {
+            try runs().first { $0.job == name && $0.token == token }
+        }
+    }
+
     /// The checks on what the fleet did: runs per tick, duplicates, gaps, overlaps and their
     /// reports.
     ///

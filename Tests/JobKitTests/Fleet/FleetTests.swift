@@ -91,6 +91,8 @@ struct FleetTests {
             victim = holder.owner
             victimToken = try #require(started.integer("token"))
             acquiredAt = started.receivedNS
+            // job.started comes before the spawn: the job must be running when its scheduler dies.
+            try await fleet.waitForRecordedStart(of: hold, token: victimToken)
             // A beat or two in, so the liveness deadline is one the holder extended.
             try await Task.sleep(for: .milliseconds(700))
             killedAt = FleetTime.nowNS()
@@ -146,6 +148,9 @@ struct FleetTests {
             let holder = try #require(fleet.process(owner: started.owner))
             frozen = holder.owner
             oldToken = try #require(started.integer("token"))
+            // job.started comes before the spawn: frozen in between, the holder would start its
+            // job only after the takeover, or never (the loss cancelling it first).
+            try await fleet.waitForRecordedStart(of: hold, token: oldToken)
             holder.signal(SIGSTOP)
             let takeover = try await Fleet.waitFor("a takeover", timeout: .seconds(10)) {
                 fleet.events("lock.recovered", job: hold).first
@@ -174,19 +179,15 @@ struct FleetTests {
         #expect(overran.integer("holder_token") == newToken)
         #expect(lost.receivedNS <= overran.receivedNS)
 
-        // The jobs' own records of the same overlap. About one run in three, since this wave's
-        // merges, one of the two runs leaves no record line though both processes report it
-        // (lock.recovered, lock.lost, job.overran above stay strict); under investigation.
+        // The jobs' own records of the same overlap.
         let analysis = try scenario.analyze()
-        withKnownIssue("one of the two runs sometimes leaves no record line", isIntermittent: true) {
-            #expect(analysis.overlaps.count == 1, "\(analysis)\n\(scenario.transcript)")
-            let overlap = try #require(analysis.overlaps.first)
-            #expect(overlap.older.token == oldToken && overlap.newer.token == newToken)
-            #expect(overlap.tokensFollowStarts)
-            #expect(overlap.reports.count == 2, "\(overlap)")
-            // The resumed holder stopped its copy once it learned of the loss.
-            #expect(overlap.older.endReason == "term")
-        }
+        #expect(analysis.overlaps.count == 1, "\(analysis)\n\(scenario.transcript)")
+        let overlap = try #require(analysis.overlaps.first)
+        #expect(overlap.older.token == oldToken && overlap.newer.token == newToken)
+        #expect(overlap.tokensFollowStarts)
+        #expect(overlap.reports.count == 2, "\(overlap)")
+        // The resumed holder stopped its copy once it learned of the loss.
+        #expect(overlap.older.endReason == "term")
         #expect(analysis.unreportedOverlaps.isEmpty, "\(analysis)")
         #expect(analysis.duplicates.isEmpty, "\(analysis)")
         expectCleanExits(fleet)
