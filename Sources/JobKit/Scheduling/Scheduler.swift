@@ -199,7 +199,8 @@ public final class Scheduler: Service {
         let now = clock.now()
         var shortest: TimeInterval?
         for job in jobs {
-            guard let first = job.schedule.nextTick(after: now), let second = job.schedule.nextTick(after: first) else {
+            let ticks = job.ticks
+            guard let first = ticks.nextTick(after: now), let second = ticks.nextTick(after: first) else {
                 continue
             }
             let gap = second.timeIntervalSince(first)
@@ -211,7 +212,9 @@ public final class Scheduler: Service {
     /// The life of one job: wait for its next tick, fire, repeat; on shutdown (`stopping`
     /// raised, or the task cancelled), let a running fire finish within the grace period.
     private func drive(_ job: ScheduledJob, health: StoreHealth, stopping: WakeSignal) async {
-        let planner = TickPlanner(schedule: job.schedule, grace: job.grace + job.jitter, catchUp: job.catchUp == .latest)
+        let planner = TickPlanner(
+            schedule: job.schedule, grace: job.grace + job.jitter, catchUp: job.catchUp == .latest, offset: job.tickOffset
+        )
         let tracker = trackers[job.name]!
         var lastHandled: Date?
         await withDiscardingTaskGroup { runs in
@@ -315,7 +318,7 @@ public final class Scheduler: Service {
     /// each gap is reported once across the fleet.
     private func reportMissed(_ job: ScheduledJob, _ lease: Lease) {
         guard let tick = lease.tick, let previous = lease.previousTick,
-              let missed = job.schedule.ticks(between: previous, and: tick)
+              let missed = job.ticks.ticks(between: previous, and: tick)
         else { return }
         mutex.metrics.missed(job: job.name, count: missed.count)
         logger.jobEvent(
