@@ -55,4 +55,12 @@ public struct ScheduledJob: Sendable {
 
     /// The job's ticks: its schedule moved by ``tickOffset``.
     var ticks: ShiftedSchedule { ShiftedSchedule(schedule, offset: tickOffset) }
+
+    /// The lock that makes one waiter across the fleet for ``OverlapPolicy/queueOne``:
+    /// `queue:` and the job's lock id (or, for a lock id too long for that, `queue:` and the
+    /// FNV-1a 64 of the lock id in hexadecimal).
+    public var queueLockID: String {
+        let id = "queue:" + lockID
+        return id.utf8.count <= 255 && id.count <= 255 ? id : "queue:" + String(SpreadOffset.fnv1a64(lockID), radix: 16)
+    }
 }

@@ -227,10 +227,20 @@ public final class Scheduler: Service {
                         runs.addTask {
                             defer { tracker.finish() }
                             await RunTracker.$current.withValue(tracker) {
-                                await self.fire(job, tick: tick, health: health)
+                                await self.fire(job, tick: tick, health: health, stopping: stopping)
                             }
                         }
-                    } else if tracker.isRunningJob {
+                    } else if job.overlap == .queueOne, tracker.isRunningJob, tracker.tryQueue() {
+                        // Running here: this process may be the fleet's one waiter for the next run.
+                        runs.addTask {
+                            defer { tracker.finish() }
+                            await RunTracker.$current.withValue(tracker) {
+                                let outcome = await self.queue(job, tick: tick, stopping: stopping)
+                                if case .none = outcome { self.reportStillRunning(job, tick: tick) }
+                                self.record(outcome, health: health, job: job)
+                            }
+                        }
+                    } else if tracker.isRunningJob || tracker.isQueued {
                         reportStillRunning(job, tick: tick)
                     } else {
                         reportStillWaitingForStore(job, tick: tick)
@@ -250,14 +260,28 @@ public final class Scheduler: Service {
         }
     }
 
-    private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth) async {
+    private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth, stopping: WakeSignal) async {
+        let tracker = trackers[job.name]
+        var whenHeld: (@Sendable (LockHolder) async -> JobOutcome?)?
+        if job.overlap == .queueOne, let tracker {
+            whenHeld = { @Sendable (_: LockHolder) async -> JobOutcome? in
+                // Held on another machine: this fire may become the fleet's one waiter.
+                guard tracker.markQueued() else { return nil }
+                return await self.queue(job, tick: tick, stopping: stopping)
+            }
+        }
         let outcome = await job.job.run(
             using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name, jobType: job.jobType,
-            wait: nil, run: nil, whenAcquired: { lease in self.reportMissed(job, lease) }
+            wait: nil, run: nil, whenAcquired: { lease in self.reportMissed(job, lease) }, whenHeld: whenHeld
         )
+        record(outcome, health: health, job: job)
+    }
+
+    /// Records whether the store answered a fire.
+    func record(_ outcome: JobOutcome?, health: StoreHealth, job: ScheduledJob) {
         if case .storeUnavailable(let error) = outcome {
             health.failed(error, job: job.name)
-        } else {
+        } else if outcome != nil {
             health.succeeded()
         }
     }
@@ -281,7 +305,7 @@ public final class Scheduler: Service {
         }
     }
 
-    private func reportStillRunning(_ job: ScheduledJob, tick: Date) {
+    func reportStillRunning(_ job: ScheduledJob, tick: Date) {
         mutex.metrics.skipped(job: job.name, reason: "still_running")
         let swiftType = job.job.instanceJobTypeName
         JobReporter(
@@ -316,7 +340,7 @@ public final class Scheduler: Service {
     /// Reports the ticks between the tick this run claimed and the one claimed before it: no
     /// machine ran them. Only the acquisition that claims a tick learns the previous one, so
     /// each gap is reported once across the fleet.
-    private func reportMissed(_ job: ScheduledJob, _ lease: Lease) {
+    func reportMissed(_ job: ScheduledJob, _ lease: Lease) {
         guard let tick = lease.tick, let previous = lease.previousTick,
               let missed = job.ticks.ticks(between: previous, and: tick)
         else { return }
