@@ -13,7 +13,9 @@ import Synchronization
 /// Each job's ticks sit on an absolute grid (see ``Schedule``), so every machine of a fleet
 /// targets the same instants; each fire passes its tick to the lock, so one machine runs it.
 /// A job still running here when its next tick comes is skipped without asking the store
-/// (`job.skipped`, `reason` `still_running`). A tick missed by more than the job's grace
+/// (`job.skipped`, `reason` `still_running`), unless the job's ``ScheduledJob/overlap`` is
+/// ``OverlapPolicy/queueOne``: then one tick across the fleet waits for the running one and
+/// runs next (see the queue lock, ``ScheduledJob/queueLockID``). A tick missed by more than the job's grace
 /// (the process was paused, the machine slept) is reported as `job.misfired`; missed ticks
 /// within the grace are coalesced into one run. Ticks that no machine ran are reported once
 /// for the fleet as `job.missed`, by the run that claims the next tick; at start, the most

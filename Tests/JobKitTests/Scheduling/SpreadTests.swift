@@ -79,3 +79,20 @@ import Testing
 private struct NoOpSpreadJob: NonOverlappingJob {
     func runWorker(context: JobContext) async throws {}
 }
+
+/// The queue lock of `"overlap": "queue_one"`.
+@Suite struct QueueLockTests {
+    @Test func theQueueLockIsNamedAfterTheJobsLock() {
+        let job = ScheduledJob(name: "report", schedule: .every(.seconds(60)), lockID: "nightly", job: QueueLockJob(), overlap: .queueOne)
+        #expect(job.queueLockID == "queue:nightly")
+        #expect(job.overlap == .queueOne && OverlapPolicy(name: "queue_one") == .queueOne && OverlapPolicy.names == ["skip", "queue_one"])
+        let long = String(repeating: "x", count: 255)
+        let longJob = ScheduledJob(name: long, schedule: .every(.seconds(60)), job: QueueLockJob())
+        #expect(longJob.queueLockID == "queue:" + String(SpreadOffset.fnv1a64(long), radix: 16))
+        #expect(ScheduledJob(name: "a", schedule: .every(.seconds(1)), job: QueueLockJob()).overlap == .skip)
+    }
+}
+
+private struct QueueLockJob: NonOverlappingJob {
+    func runWorker(context: JobContext) async throws {}
+}
