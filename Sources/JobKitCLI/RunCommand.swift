@@ -39,6 +39,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var testingClockOffset: Double = 0
 
+    /// How long claims due together are gathered into one batch, in milliseconds; 0 sends each
+    /// alone (what `jobkit-bench burst --unbatched` measures).
+    @Option(help: .hidden)
+    var claimWindowMs: Double = 5
+
     func validate() throws {
         guard controlInterval > 0 else { throw ValidationError("--control-interval must be positive.") }
         guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must not be negative.") }
@@ -70,6 +75,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var configuration = Scheduler.Configuration()
         configuration.shutdownGrace = .milliseconds(Int64(shutdownGrace * 1000))
+        configuration.claimWindow = claimWindowMs > 0 ? .microseconds(Int64(claimWindowMs * 1000)) : nil
         configuration.controlInterval = .milliseconds(Int64(controlInterval * 1000))
         let clock: any SchedulerClock = testingClockOffset == 0
             ? DispatchWallClock()

@@ -15,7 +15,9 @@ struct BurstBenchmark: ParsableCommand {
             is measured rather than fork) on one jobs file of --jobs jobs, all every --interval-ms, \
             so every job of every process is due at the same instants; runs --ticks ticks, stops \
             them with SIGTERM and compares the runs with the events. --shell makes every job a \
-            `shell` job running bash instead.
+            `shell` job running bash instead. Claims are batched (the scheduler's default); with \
+            --unbatched the same run then measures a second fleet that sends one claim per job \
+            (the path before batching) and prints the ratios.
             """
     )
 
@@ -37,9 +39,8 @@ struct BurstBenchmark: ParsableCommand {
     var shell = false
 
     @Flag(help: """
-        Measure today's path: one acquire statement per job per process per tick. Until batched \
-        claims land this is the only path, so the flag changes nothing yet but the label; it will \
-        be the baseline for batching.
+        Also measure, in the same run and on the same database, a fleet sending one claim per \
+        job per tick (no batching), and print the ratios to the batched figures.
         """)
     var unbatched = false
 
@@ -51,6 +52,43 @@ struct BurstBenchmark: ParsableCommand {
     }
 
     func run() throws {
+        let batched = try measure(batched: true)
+        var rows = batched.rows(keyPrefix: "", labelPrefix: "")
+        var notes = batched.notes
+        if unbatched {
+            let baseline = try measure(batched: false)
+            rows += baseline.rows(keyPrefix: "unbatched_", labelPrefix: "unbatched: ")
+            func ratio(_ key: String, _ label: String, _ figure: (BurstMeasurement) -> Double?) {
+                var value: Fixed?
+                if let before = figure(baseline), let after = figure(batched), after > 0 {
+                    value = Fixed(value: before / after, decimals: 1)
+                }
+                rows.append((key, label, value))
+            }
+            ratio("p99_ratio", "start p99, unbatched / batched", { $0.lateness.value(at: 0.99) })
+            ratio("p50_ratio", "start p50, unbatched / batched", { $0.lateness.value(at: 0.5) })
+            ratio("statements_ratio", "statements per (job, tick), unbatched / batched", \.statements)
+            ratio("wal_flushes_ratio", "WAL flushes per tick, unbatched / batched", \.walFlushes)
+            notes += baseline.notes.dropFirst(2).map { "Unbatched fleet: " + $0 }
+        }
+        let report = BenchReport(
+            title: "jobkit-bench burst (\(processes) processes × \(jobs) \(shell ? "shell" : "in-process") jobs, "
+                + "\(ticks) ticks every \(intervalMs) ms\(unbatched ? ", batched then unbatched" : ""))",
+            rows: [
+                ("jobs", "jobs per process", jobs),
+                ("processes", "processes", processes),
+                ("shell", "shell jobs", shell),
+                ("ticks", "ticks measured", ticks),
+                ("interval_ms", "interval (ms)", intervalMs),
+            ] + rows,
+            notes: notes
+        )
+        report.printTable()
+        try report.write(toJSON: options.json)
+    }
+
+    /// Runs one fleet, batched or not, and measures it.
+    private func measure(batched: Bool) throws -> BurstMeasurement {
         let url = try options.resolvedURL()
         let libpqURL = try options.libpqURL()
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -78,7 +116,8 @@ struct BurstBenchmark: ParsableCommand {
         // The window: `ticks` whole ticks, starting one interval after every process reported
         // scheduler.started (each has armed its timers by then, or is late for its first tick).
         let measured = try runBlocking { () -> (window: ClosedRange<Int64>, cpu: [Double]) in
-            try fleet.start(.uniform(processes))
+            let arguments = batched ? [] : ["--claim-window-ms", "0"]
+            try fleet.start(.init(repeating: FleetProcessOptions(extraArguments: arguments), count: processes))
             try await fleet.waitUntilRunning(timeout: .seconds(300))
             let runningMS = Int64(Date().timeIntervalSince1970 * 1000)
             let first = (runningMS / intervalMs + 2) * intervalMs
@@ -115,7 +154,6 @@ struct BurstBenchmark: ParsableCommand {
             walFlushes = Double(after.syncs - before.syncs) / Double(max(1, firedTicks.count))
         }
         let cpu = Percentiles(measured.cpu)
-        func ms(_ value: Double?) -> Fixed? { value.map { Fixed(value: $0) } }
         let crashed = fleet.processes.filter { $0.exitStatus != 0 }
 
         var notes = [
@@ -128,9 +166,11 @@ struct BurstBenchmark: ParsableCommand {
                 + "migrations included) divided by the \(firedPairs.count) (job, tick) pairs fired. WAL flushes per "
                 + "tick: pg_stat_wal.wal_sync over the whole run divided by the \(firedTicks.count) tick instants "
                 + "fired; the server counts flushes only with fsync=on (it had fsync=\(try wal.fsync())).",
-            "Path: \(unbatched ? "--unbatched" : "default"); batched claims are not built yet, so both measure "
-                + "one acquire per job per process per tick. CPU per process is user + system time from "
-                + "/proc/PID/stat over the measured ticks, as a fraction of one core.",
+            "Claims: " + (batched
+                ? "batched (each process gathers the claims due together for 5 ms and sends them as one statement, "
+                    + "and likewise the releases)."
+                : "unbatched (one acquire and one release statement per job per process per tick).")
+                + " CPU per process is user + system time from /proc/PID/stat over the measured ticks, as a fraction of one core.",
             "Machine: \(loadBefore) before, \(loadAfter) after.",
         ]
         if !crashed.isEmpty {
@@ -142,32 +182,11 @@ struct BurstBenchmark: ParsableCommand {
                 + (problems.count > 5 ? "; and \(problems.count - 5) more." : "."))
         }
 
-        let report = BenchReport(
-            title: "jobkit-bench burst (\(processes) processes × \(jobs) \(shell ? "shell" : "in-process") jobs, "
-                + "\(ticks) ticks every \(intervalMs) ms\(unbatched ? ", unbatched" : ""))",
-            rows: [
-                ("jobs", "jobs per process", jobs),
-                ("processes", "processes", processes),
-                ("shell", "shell jobs", shell),
-                ("batched", "batched claims", false),
-                ("ticks", "ticks measured", ticks),
-                ("interval_ms", "interval (ms)", intervalMs),
-                ("runs", "runs in the measured ticks", windowRuns.count),
-                ("start_p50_ms", "run start after its tick p50 (ms)", ms(lateness.value(at: 0.5))),
-                ("start_p99_ms", "run start after its tick p99 (ms)", ms(lateness.value(at: 0.99))),
-                ("start_max_ms", "run start after its tick max (ms)", ms(lateness.max)),
-                ("statements_per_job_tick", "statements per (job, tick)", Fixed(value: statements, decimals: 3)),
-                ("wal_flushes_per_tick", "WAL flushes per tick", walFlushes.map { Fixed(value: $0, decimals: 1) }),
-                ("duplicates", "ticks run more than once", analysis.duplicates.count),
-                ("gaps", "ticks not run", analysis.gaps.count),
-                ("cpu_per_process_median", "CPU per process, median (fraction of a core)", cpu.value(at: 0.5).map { Fixed(value: $0) }),
-                ("cpu_per_process_max", "CPU per process, highest (fraction of a core)", cpu.max.map { Fixed(value: $0) }),
-                ("unclean_exits", "processes that did not exit 0", crashed.count),
-            ],
+        return BurstMeasurement(
+            runs: windowRuns.count, lateness: lateness, statements: statements, walFlushes: walFlushes,
+            duplicates: analysis.duplicates.count, gaps: analysis.gaps.count, cpu: cpu, uncleanExits: crashed.count,
             notes: notes
         )
-        report.printTable()
-        try report.write(toJSON: options.json)
     }
 
     /// Sleeps until the wall clock reads `milliseconds` since the epoch.

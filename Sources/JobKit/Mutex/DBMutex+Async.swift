@@ -79,8 +79,17 @@ extension DBMutex {
         let keeper: LeaseKeeper
         while true {
             do {
-                keeper = try await BlockingQueue.run {
-                    try mutex.hold(request, whenAcquired: whenAcquired, whenExpired: whenExpired, whenLost: whenLost)
+                // A manual run (a trigger's claim, a kind of its own) goes alone: a batch carries
+                // scheduled ticks only.
+                if let claims, request.run?.trigger == nil, request.run?.kind == nil {
+                    let answer = try await claims.acquire(request).get()
+                    keeper = try mutex.hold(
+                        answer, for: request, whenAcquired: whenAcquired, whenExpired: whenExpired, whenLost: whenLost
+                    )
+                } else {
+                    keeper = try await BlockingQueue.run {
+                        try mutex.hold(request, whenAcquired: whenAcquired, whenExpired: whenExpired, whenLost: whenLost)
+                    }
                 }
                 break
             } catch let refusal as DBMutexError {
@@ -99,10 +108,14 @@ extension DBMutex {
         let lease = keeper.lease
         let end = job.map { _ in ending(result, keeper.loss != nil) }
         let release: Result<ReleaseResult, any Error>
-        do {
-            release = .success(try await BlockingQueue.run { try store.release(lease, ending: end) })
-        } catch {
-            release = .failure(error)
+        if let claims {
+            release = await claims.release(LockRelease(lease: lease, run: end))
+        } else {
+            do {
+                release = .success(try await BlockingQueue.run { try store.release(lease, ending: end) })
+            } catch {
+                release = .failure(error)
+            }
         }
         return Run(lease: lease, body: result, release: release, loss: keeper.loss)
     }

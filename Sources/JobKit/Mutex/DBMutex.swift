@@ -36,6 +36,9 @@ public struct DBMutex: Sendable {
     /// (``DispatchWallClock``), so a holder paused with its virtual machine beats as soon as it
     /// wakes; see ``LeaseClock``. Tests may set one they move by hand.
     public var leaseClock: any LeaseClock = DispatchWallClock()
+    /// Where acquires and releases go when they are batched (the ``Scheduler`` sets one); `nil`
+    /// sends each to the store alone.
+    var claims: ClaimBatcher?
 
     /// Creates a mutex.
     ///
@@ -76,7 +79,18 @@ public struct DBMutex: Sendable {
         whenExpired: @escaping @Sendable () -> Void = {},
         whenLost: @escaping @Sendable (LeaseLoss) -> Void = { _ in }
     ) throws -> LeaseKeeper {
-        switch try store.acquire(request) {
+        try hold(store.acquire(request), for: request, whenAcquired: whenAcquired, whenExpired: whenExpired, whenLost: whenLost)
+    }
+
+    /// Turns the store's answer to `request` into a held lease: reports a recovery and starts
+    /// the keeper; throws a refusal. Does not block.
+    func hold(
+        _ answer: AcquireResult, for request: LockRequest,
+        whenAcquired: @Sendable (Lease) -> Void = { _ in },
+        whenExpired: @escaping @Sendable () -> Void = {},
+        whenLost: @escaping @Sendable (LeaseLoss) -> Void = { _ in }
+    ) throws -> LeaseKeeper {
+        switch answer {
         case .refused(let error):
             throw error
         case .acquired(let lease):

@@ -35,6 +35,11 @@ public final class Scheduler: Service {
         /// during an outage retries at least as often as its jobs would fire, and resumes about
         /// when running ones do.
         public var maximumRetryDelay: Duration = .seconds(30)
+        /// How long the scheduler gathers the lock claims its jobs make for one instant before it
+        /// sends them to the store as one batch (one statement and one commit on PostgreSQL),
+        /// and likewise their releases; `nil` sends each claim and release alone. Each job still
+        /// gets its own lease, token, refusal, ledger row and events.
+        public var claimWindow: Duration? = .milliseconds(5)
         /// How often the scheduler reads the fleet controls (pauses, trigger requests): one
         /// statement per poll, whatever the number of jobs. A pause does not wait for it (the
         /// store refuses a paused tick at acquire time); a trigger runs at the first poll that
@@ -74,6 +79,10 @@ public final class Scheduler: Service {
             throw SchedulerError(message: "Two jobs are named \"\(job.name)\"; job names must be unique.")
         }
         self.jobs = jobs
+        var mutex = mutex
+        if let window = configuration.claimWindow {
+            mutex.claims = ClaimBatcher(store: mutex.store, window: window)
+        }
         self.mutex = mutex
         self.clock = clock
         self.configuration = configuration
@@ -237,9 +246,10 @@ public final class Scheduler: Service {
                         runs.addTask {
                             defer { tracker.finish() }
                             await RunTracker.$current.withValue(tracker) {
+                                let started = ContinuousClock.now
                                 let outcome = await self.queue(job, tick: tick, stopping: stopping)
                                 if case .none = outcome { self.reportStillRunning(job, tick: tick) }
-                                self.record(outcome, health: health, job: job)
+                                self.record(outcome, health: health, job: job, attemptStarted: started)
                             }
                         }
                     } else if tracker.isRunningJob || tracker.isQueued {
@@ -263,6 +273,7 @@ public final class Scheduler: Service {
     }
 
     private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth, stopping: WakeSignal) async {
+        let started = ContinuousClock.now
         let tracker = trackers[job.name]
         var whenHeld: (@Sendable (LockHolder) async -> JobOutcome?)?
         if job.overlap == .queueOne, let tracker {
@@ -276,13 +287,13 @@ public final class Scheduler: Service {
             using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name, jobType: job.jobType,
             wait: nil, run: nil, whenAcquired: { lease in self.reportMissed(job, lease) }, whenHeld: whenHeld
         )
-        record(outcome, health: health, job: job)
+        record(outcome, health: health, job: job, attemptStarted: started)
     }
 
     /// Records whether the store answered a fire.
-    func record(_ outcome: JobOutcome?, health: StoreHealth, job: ScheduledJob) {
+    func record(_ outcome: JobOutcome?, health: StoreHealth, job: ScheduledJob, attemptStarted started: ContinuousClock.Instant) {
         if case .storeUnavailable(let error) = outcome {
-            health.failed(error, job: job.name)
+            health.failed(error, job: job.name, attemptStarted: started)
         } else if outcome != nil {
             health.succeeded()
         }

@@ -32,16 +32,25 @@ final class StoreHealth: Sendable {
     }
 
     /// The store failed; reports the outage if it is new.
-    func failed(_ error: any Error, job: String?) {
-        metrics.storeUp(false)
+    ///
+    /// A failure of an attempt that began (`attemptStarted`) before the store last answered is
+    /// stale and ignored: the store answered since. (Jobs fire concurrently, so while a
+    /// failover ends, one job's connect begun before it may fail after another job's succeeded;
+    /// reported, it would be an outage that is already over.)
+    func failed(_ error: any Error, job: String?, attemptStarted: ContinuousClock.Instant? = nil) {
         let cause = (error as? any LockStoreError)?.permanentCause
-        let isNew = state.withLock { state in
+        let isNew: Bool? = state.withLock { state in
+            if state.permanent == nil, let attemptStarted, let answer = state.lastAnswer, answer > attemptStarted {
+                return nil
+            }
             defer {
                 state.permanent = cause != nil
                 state.error = "\(error)"
             }
             return state.permanent != (cause != nil)
         }
+        guard let isNew else { return }
+        metrics.storeUp(false)
         guard isNew else { return }
         var fields: Logger.Metadata = [
             LogKeys.store: .string(store), LogKeys.error: .string("\(error)"), LogKeys.permanent: .bool(cause != nil),

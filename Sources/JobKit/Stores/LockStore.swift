@@ -27,6 +27,20 @@ public protocol LockStore: Sendable, CustomStringConvertible {
     @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func acquire(_ request: LockRequest) throws -> AcquireResult
 
+    /// Tries to take several locks at once, each exactly as ``acquire(_:)`` would: the answers
+    /// come back in the order of `requests`. A store that can makes it one round trip and one
+    /// commit (the scheduler sends the claims one process fires for the same instant this way);
+    /// by default it acquires one lock after the other. When the whole batch fails (the store
+    /// cannot be reached), every answer carries that error.
+    @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
+    func acquire(batch requests: [LockRequest]) -> [Result<AcquireResult, any Error>]
+
+    /// Releases several leases at once, each exactly as ``release(_:ending:)`` would, answering
+    /// in the order of `releases`; one round trip and one commit where the store can, one
+    /// release after the other by default.
+    @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
+    func release(batch releases: [LockRelease]) -> [Result<ReleaseResult, any Error>]
+
     /// Extends the liveness deadline of `lease` to `window` from the store's current time.
     @available(*, noasync, message: "It blocks the thread; call it from a Dispatch queue, or use DBMutex's async API.")
     func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult

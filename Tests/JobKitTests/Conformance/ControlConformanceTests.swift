@@ -27,6 +27,25 @@ import Testing
     }
 
     @Test(arguments: StoreKind.all)
+    func aBatchOfClaimsSeesAPauseExactlyAsASingleClaimDoes(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let paused = store.id("batch-paused"), running = store.id("batch-running")
+            let tick = Date(timeIntervalSince1970: 1_795_000_000)
+            let pause = try await call(store) { try $0.pause(paused, reason: "INC-7", by: "ops@host") }
+            let answers = try await call(store) { subject in
+                subject.acquire(batch: [
+                    jobRequest(paused, owner: "alpha", tick: tick), jobRequest(running, owner: "alpha", tick: tick),
+                    jobRequest(paused, owner: "beta", tick: tick),
+                ])
+            }
+            #expect(try answers[0].get().refusal?.reason.pause == pause)
+            let lease = try #require(try answers[1].get().lease)
+            #expect(try answers[2].get().refusal?.reason.alreadyRan != nil, "the tick was skipped as paused once, for the fleet")
+            _ = try await call(store) { try $0.release(lease) }
+        }
+    }
+
+    @Test(arguments: StoreKind.all)
     func aPausedJobsTickIsRefusedOnceAsPausedAndItsSkippedTicksAreNotMissed(_ kind: StoreKind) async throws {
         try await kind.withStore { store in
             let job = store.id("nightly")

@@ -10,7 +10,8 @@ struct SQLiteFleetTests {
 
     /// `jobkit.sqlite`, `-wal` and `-shm` deleted under three schedulers: each notices at its
     /// next operation that its open file is no longer at the path, opens the path again and
-    /// logs `store.reopened`; from one tick after the deletion on, every tick runs once.
+    /// logs `store.reopened`; from one tick after the deletion on, every tick runs once, with
+    /// tokens greater than every token of the deleted file.
     /// (Before, two kept using the unlinked file and a third made a new one: every tick ran
     /// twice, silently.)
     @Test func deletingTheFileUnderThreeSchedulersLeavesNoDuplicateAfterOneTick() async throws {
@@ -43,6 +44,10 @@ struct SQLiteFleetTests {
         let later = analysis.runs.filter { $0.tickMS > afterOneTick }
         #expect(later.count >= 3, "\(analysis)")
         #expect(Set(later.map(\.tickMS)).count == later.count, "\(analysis)")
+        // The new file's token counter starts past the old file's tokens (it is seeded on the
+        // clock), so tokens keep increasing across the deletion.
+        let largestBefore = try #require(analysis.runs.filter { $0.startNS / 1_000_000 < deletedMS }.map(\.token).max())
+        #expect(later.allSatisfy { $0.token > largestBefore }, "\(analysis)")
         #expect(scenario.fleet.events("store.unavailable").isEmpty, "\(scenario.transcript)")
         expectCleanExits(scenario.fleet)
     }

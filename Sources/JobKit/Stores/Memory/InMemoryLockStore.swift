@@ -79,42 +79,62 @@ public final class InMemoryLockStore: LockStore {
     public func acquire(_ request: LockRequest, now: Date?) throws -> AcquireResult {
         try LockID.validate(request.lockID)
         let now = LockRules.onMicrosecondGrid(now ?? clock.now())
+        let retention = self.retention
+        return state.withLock { state in Self.acquire(request, at: now, in: &state, retention: retention) }
+    }
+
+    /// Acquires every request under one hold of the store's lock, at one instant: the
+    /// memory store's one call.
+    public func acquire(batch requests: [LockRequest]) -> [Result<AcquireResult, any Error>] {
+        let now = LockRules.onMicrosecondGrid(clock.now())
+        let retention = self.retention
         return state.withLock { state in
-            let control = request.run.flatMap { state.controls[$0.job] }
-            let (refusal, controlWrite) = ControlRules.decide(control, for: request, at: now)
-            if let controlWrite, let job = request.run?.job { state.controls[job] = controlWrite }
-            if let refusal { return .refused(refusal) }
-            if let trigger = request.run?.trigger, state.triggers[trigger].map({ $0.claimedBy != nil }) ?? true {
-                return .refused(DBMutexError(lockID: request.lockID, reason: .triggerClaimed(trigger), checkedAt: now))
+            requests.map { request in
+                Result { () throws(InvalidLockIDError) in
+                    try LockID.validate(request.lockID)
+                    return Self.acquire(request, at: now, in: &state, retention: retention)
+                }.mapError { $0 as any Error }
             }
-            let previous = state.rows[request.lockID]
-            var (result, write) = LockRules.acquire(previous, for: request, at: now) {
-                state.lastToken += 1
-                return state.lastToken
-            }
-            if let write { state.rows[request.lockID] = write }
-            if case .acquired(let lease) = result {
-                result = .acquired(ControlRules.granted(lease, after: control))
-                if let trigger = request.run?.trigger {
-                    state.triggers[trigger]?.claimedBy = request.owner
-                    state.triggers[trigger]?.token = lease.token
-                }
-            }
-            if case .acquired(let lease) = result, let record = RunLedgerRules.started(request, lease) {
-                if lease.recovered != nil, let previous,
-                   let gone = state.run(token: previous.token).flatMap({ RunLedgerRules.takenOver($0, at: now) }) {
-                    state.update(gone)
-                }
-                state.runs[record.job, default: []].append(record)
-                state.jobOfToken[record.token] = record.job
-                let excess = (state.runs[record.job]?.count ?? 0) - retention.runsPerJob
-                if excess > 0 {
-                    for pruned in state.runs[record.job]?.prefix(excess) ?? [] { state.jobOfToken[pruned.token] = nil }
-                    state.runs[record.job]?.removeFirst(excess)
-                }
-            }
-            return result
         }
+    }
+
+    private static func acquire(
+        _ request: LockRequest, at now: Date, in state: inout State, retention: RunRetention
+    ) -> AcquireResult {
+        let control = request.run.flatMap { state.controls[$0.job] }
+        let (refusal, controlWrite) = ControlRules.decide(control, for: request, at: now)
+        if let controlWrite, let job = request.run?.job { state.controls[job] = controlWrite }
+        if let refusal { return .refused(refusal) }
+        if let trigger = request.run?.trigger, state.triggers[trigger].map({ $0.claimedBy != nil }) ?? true {
+            return .refused(DBMutexError(lockID: request.lockID, reason: .triggerClaimed(trigger), checkedAt: now))
+        }
+        let previous = state.rows[request.lockID]
+        var (result, write) = LockRules.acquire(previous, for: request, at: now) {
+            state.lastToken += 1
+            return state.lastToken
+        }
+        if let write { state.rows[request.lockID] = write }
+        if case .acquired(let lease) = result {
+            result = .acquired(ControlRules.granted(lease, after: control))
+            if let trigger = request.run?.trigger {
+                state.triggers[trigger]?.claimedBy = request.owner
+                state.triggers[trigger]?.token = lease.token
+            }
+        }
+        if case .acquired(let lease) = result, let record = RunLedgerRules.started(request, lease) {
+            if lease.recovered != nil, let previous,
+               let gone = state.run(token: previous.token).flatMap({ RunLedgerRules.takenOver($0, at: now) }) {
+                state.update(gone)
+            }
+            state.runs[record.job, default: []].append(record)
+            state.jobOfToken[record.token] = record.job
+            let excess = (state.runs[record.job]?.count ?? 0) - retention.runsPerJob
+            if excess > 0 {
+                for pruned in state.runs[record.job]?.prefix(excess) ?? [] { state.jobOfToken[pruned.token] = nil }
+                state.runs[record.job]?.removeFirst(excess)
+            }
+        }
+        return result
     }
 
     public func heartbeat(_ lease: Lease, window: Duration) -> HeartbeatResult {
@@ -132,14 +152,24 @@ public final class InMemoryLockStore: LockStore {
 
     public func release(_ lease: Lease, ending run: RunEnd?) -> ReleaseResult {
         let now = LockRules.onMicrosecondGrid(clock.now())
+        return state.withLock { state in Self.release(lease, ending: run, at: now, in: &state) }
+    }
+
+    /// Releases every lease under one hold of the store's lock, at one instant.
+    public func release(batch releases: [LockRelease]) -> [Result<ReleaseResult, any Error>] {
+        let now = LockRules.onMicrosecondGrid(clock.now())
         return state.withLock { state in
-            let (result, write) = LockRules.release(state.rows[lease.lockID], lease: lease, at: now)
-            if let write { state.rows[lease.lockID] = write }
-            if let run, let record = state.run(token: lease.token) {
-                state.update(RunLedgerRules.ended(record, with: run, release: result, at: now))
-            }
-            return result
+            releases.map { .success(Self.release($0.lease, ending: $0.run, at: now, in: &state)) }
         }
+    }
+
+    private static func release(_ lease: Lease, ending run: RunEnd?, at now: Date, in state: inout State) -> ReleaseResult {
+        let (result, write) = LockRules.release(state.rows[lease.lockID], lease: lease, at: now)
+        if let write { state.rows[lease.lockID] = write }
+        if let run, let record = state.run(token: lease.token) {
+            state.update(RunLedgerRules.ended(record, with: run, release: result, at: now))
+        }
+        return result
     }
 
     public func runs(of job: String, limit: Int) -> [RunRecord] {

@@ -41,7 +41,7 @@ public final class PostgresLockStore: LockStore {
 
     private let pool: PostgresConnectionPool
     let schema: PostgresSchema
-    private let configuration: Configuration
+    let configuration: Configuration
     /// The schema version known to be in place, once checked or migrated.
     private let knownVersion = Mutex<Int?>(nil)
 
@@ -103,19 +103,28 @@ public final class PostgresLockStore: LockStore {
         ]
         let result = try run(schema.acquire, parameters, "acquiring lock \(String(reflecting: request.lockID))")
         guard result.rowCount == 1 else { throw result.unexpected("acquire returned \(result.rowCount) rows") }
-        if let refusal = try Self.controlRefusal(result, request) { return .refused(refusal) }
+        return try Self.acquireResult(request, in: result, row: 0, from: 0)
+    }
+
+    /// The answer to `request` in row `row` of an acquire function's result, whose columns
+    /// (those of `acquire_v5`) start at `base`.
+    static func acquireResult(
+        _ request: LockRequest, in result: PostgresResult, row: Int, from base: Int
+    ) throws(PostgresError) -> AcquireResult {
+        func column(_ offset: Int) -> Int { base + offset }
+        if let refusal = try Self.controlRefusal(result, request, row: row, from: base) { return .refused(refusal) }
         let holder = LockHolder(
-            owner: try result.requiredString(0, 2),
-            token: try result.requiredInt64(0, 1),
-            since: try Date(epochMicroseconds: result.requiredInt64(0, 3)),
-            until: try result.int64(0, 4).map(Date.init(epochMicroseconds:)),
-            aliveUntil: try result.int64(0, 5).map(Date.init(epochMicroseconds:))
+            owner: try result.requiredString(row, column(2)),
+            token: try result.requiredInt64(row, column(1)),
+            since: try Date(epochMicroseconds: result.requiredInt64(row, column(3))),
+            until: try result.int64(row, column(4)).map(Date.init(epochMicroseconds:)),
+            aliveUntil: try result.int64(row, column(5)).map(Date.init(epochMicroseconds:))
         )
-        let lastTick = try result.int64(0, 6).map(Date.init(epochMicroseconds:))
-        let reason = result.string(0, 12)
-        guard try result.bool(0, 0) == true else {
+        let lastTick = try result.int64(row, column(6)).map(Date.init(epochMicroseconds:))
+        let reason = result.string(row, column(12))
+        guard try result.bool(row, column(0)) == true else {
             // A refusal's o_prev_acquired_us is the server's time of the decision.
-            let checkedAt = try result.int64(0, 9).map(Date.init(epochMicroseconds:))
+            let checkedAt = try result.int64(row, column(9)).map(Date.init(epochMicroseconds:))
             if reason == "already_ran", let tick = request.tick, let lastTick {
                 return .refused(
                     DBMutexError(lockID: request.lockID, reason: .alreadyRan(tick: tick, lastTick: lastTick), checkedAt: checkedAt)
@@ -124,13 +133,13 @@ public final class PostgresLockStore: LockStore {
             return .refused(DBMutexError(lockID: request.lockID, reason: .held(by: holder), checkedAt: checkedAt))
         }
         var recovery: LockRecovery?
-        if let previousOwner = result.string(0, 7), let why = reason.flatMap(LockRecovery.Reason.init(rawValue:)) {
+        if let previousOwner = result.string(row, column(7)), let why = reason.flatMap(LockRecovery.Reason.init(rawValue:)) {
             let previous = LockHolder(
                 owner: previousOwner,
-                token: try result.requiredInt64(0, 8),
-                since: try Date(epochMicroseconds: result.requiredInt64(0, 9)),
-                until: try result.int64(0, 10).map(Date.init(epochMicroseconds:)),
-                aliveUntil: try result.int64(0, 11).map(Date.init(epochMicroseconds:))
+                token: try result.requiredInt64(row, column(8)),
+                since: try Date(epochMicroseconds: result.requiredInt64(row, column(9))),
+                until: try result.int64(row, column(10)).map(Date.init(epochMicroseconds:)),
+                aliveUntil: try result.int64(row, column(11)).map(Date.init(epochMicroseconds:))
             )
             recovery = LockRecovery(previous: previous, reason: why)
         }
@@ -138,26 +147,30 @@ public final class PostgresLockStore: LockStore {
             Lease(
                 lockID: request.lockID, token: holder.token, owner: holder.owner, acquiredAt: holder.since,
                 expiresAt: holder.until, aliveUntil: holder.aliveUntil, tick: request.tick, recovered: recovery,
-                previousTick: request.tick == nil ? nil : try result.int64(0, 13).map(Date.init(epochMicroseconds:)),
-                tokenAheadOfClock: Self.tokenAhead(token: holder.token, acquiredUS: try result.requiredInt64(0, 3))
+                previousTick: request.tick == nil ? nil : try result.int64(row, column(13)).map(Date.init(epochMicroseconds:)),
+                tokenAheadOfClock: Self.tokenAhead(token: holder.token, acquiredUS: try result.requiredInt64(row, column(3)))
             )
         )
     }
 
     /// The refusals of `acquire_v5` that name no holder: a paused job, a tick already skipped
     /// as paused, a trigger claimed by another scheduler.
-    private static func controlRefusal(_ result: PostgresResult, _ request: LockRequest) throws(PostgresError) -> DBMutexError? {
-        guard try result.bool(0, 0) != true, result.string(0, 2) == nil else { return nil }
-        let checkedAt = try result.int64(0, 9).map(Date.init(epochMicroseconds:))
-        switch result.string(0, 12) {
+    private static func controlRefusal(
+        _ result: PostgresResult, _ request: LockRequest, row: Int, from base: Int
+    ) throws(PostgresError) -> DBMutexError? {
+        func column(_ offset: Int) -> Int { base + offset }
+        guard try result.bool(row, column(0)) != true, result.string(row, column(2)) == nil else { return nil }
+        let checkedAt = try result.int64(row, column(9)).map(Date.init(epochMicroseconds:))
+        switch result.string(row, column(12)) {
         case "paused":
             let pause = JobPause(
-                job: request.run?.job ?? request.lockID, reason: result.string(0, 14),
-                pausedBy: try result.requiredString(0, 15), pausedAt: try Date(epochMicroseconds: result.requiredInt64(0, 16))
+                job: request.run?.job ?? request.lockID, reason: result.string(row, column(14)),
+                pausedBy: try result.requiredString(row, column(15)),
+                pausedAt: try Date(epochMicroseconds: result.requiredInt64(row, column(16)))
             )
             return DBMutexError(lockID: request.lockID, reason: .paused(pause), checkedAt: checkedAt)
         case "already_ran":
-            guard let tick = request.tick, let lastTick = try result.int64(0, 6).map(Date.init(epochMicroseconds:)) else {
+            guard let tick = request.tick, let lastTick = try result.int64(row, column(6)).map(Date.init(epochMicroseconds:)) else {
                 throw result.unexpected("a refusal as already ran came without its last tick")
             }
             return DBMutexError(lockID: request.lockID, reason: .alreadyRan(tick: tick, lastTick: lastTick), checkedAt: checkedAt)
@@ -203,13 +216,19 @@ public final class PostgresLockStore: LockStore {
             "releasing lock \(String(reflecting: lease.lockID))"
         )
         guard result.rowCount == 1 else { throw result.unexpected("release returned \(result.rowCount) rows") }
-        switch result.string(0, 0) {
+        return try Self.releaseResult(in: result, row: 0, from: 0)
+    }
+
+    /// The answer in row `row` of a release function's result, whose columns (those of
+    /// `release_v2`) start at `base`.
+    static func releaseResult(in result: PostgresResult, row: Int, from base: Int) throws(PostgresError) -> ReleaseResult {
+        switch result.string(row, base) {
         case "released":
             return .released
         case "expired":
-            return .expired(at: try Date(epochMicroseconds: result.requiredInt64(0, 1)))
+            return .expired(at: try Date(epochMicroseconds: result.requiredInt64(row, base + 1)))
         case let outcome:
-            guard let loss = try Self.loss(outcome, at: 1, in: result) else {
+            guard let loss = try Self.loss(outcome, at: base + 1, in: result, row: row, from: base + 2) else {
                 throw result.unexpected("release answered \(outcome ?? "NULL")")
             }
             return .lost(loss)
@@ -289,12 +308,14 @@ public final class PostgresLockStore: LockStore {
     /// The loss the heartbeat or release function named (`force_released`, `taken_over`,
     /// `taken_over_released`), with the force-release time in column `atColumn` and the
     /// holder that took over in columns 2–6; `nil` for any other answer.
-    private static func loss(_ outcome: String?, at atColumn: Int, in result: PostgresResult) throws(PostgresError) -> LeaseLoss? {
+    private static func loss(
+        _ outcome: String?, at atColumn: Int, in result: PostgresResult, row: Int = 0, from holderColumn: Int = 2
+    ) throws(PostgresError) -> LeaseLoss? {
         switch outcome {
         case "force_released":
-            return .forceReleased(at: try result.int64(0, atColumn).map(Date.init(epochMicroseconds:)))
+            return .forceReleased(at: try result.int64(row, atColumn).map(Date.init(epochMicroseconds:)))
         case "taken_over", "taken_over_released":
-            guard let holder = try holder(in: result, from: 2) else {
+            guard let holder = try holder(in: result, row: row, from: holderColumn) else {
                 throw result.unexpected("a takeover answered without its holder")
             }
             return .takenOver(by: holder, released: outcome == "taken_over_released")
@@ -303,14 +324,14 @@ public final class PostgresLockStore: LockStore {
         }
     }
 
-    private static func holder(in result: PostgresResult, from column: Int) throws(PostgresError) -> LockHolder? {
-        guard let owner = result.string(0, column) else { return nil }
+    private static func holder(in result: PostgresResult, row: Int, from column: Int) throws(PostgresError) -> LockHolder? {
+        guard let owner = result.string(row, column) else { return nil }
         return LockHolder(
             owner: owner,
-            token: try result.requiredInt64(0, column + 1),
-            since: try Date(epochMicroseconds: result.requiredInt64(0, column + 2)),
-            until: try result.int64(0, column + 3).map(Date.init(epochMicroseconds:)),
-            aliveUntil: try result.int64(0, column + 4).map(Date.init(epochMicroseconds:))
+            token: try result.requiredInt64(row, column + 1),
+            since: try Date(epochMicroseconds: result.requiredInt64(row, column + 2)),
+            until: try result.int64(row, column + 3).map(Date.init(epochMicroseconds:)),
+            aliveUntil: try result.int64(row, column + 4).map(Date.init(epochMicroseconds:))
         )
     }
 }

@@ -55,13 +55,16 @@ struct PostgresMigration: Sendable {
         return nil
     }
 
-    /// The recorded version: 0 without a lock table, 1 with a lock table but no version record.
+    /// The recorded version: 0 without a lock table (also when a version is recorded: the
+    /// table was dropped since, and every step, each idempotent, must run again), 1 with a lock
+    /// table but no version record.
     func recordedVersion(on connection: PostgresConnection) throws(PostgresError) -> Int {
         let context = "reading the schema version of \(schema.table)"
         let tables = try connection.query(
             schema.findTables, [schema.schemaTable, schema.table.quoted], context: context
         )
-        guard try tables.bool(0, 0) == true else { return try tables.bool(0, 1) == true ? 1 : 0 }
+        guard try tables.bool(0, 1) == true else { return 0 }
+        guard try tables.bool(0, 0) == true else { return 1 }
         let version = try connection.query(schema.readVersion, [], context: context)
         guard version.rowCount == 1 else { return 1 }
         return Int(try version.requiredInt64(0, 0))

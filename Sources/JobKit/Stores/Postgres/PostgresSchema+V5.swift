@@ -8,10 +8,11 @@
 extension PostgresSchema {
     /// The objects version 5 adds, in creation order.
     var version5: [String] {
-        [v5ControlsTable, v5TriggersTable, v5TriggersIndex, v5RunKindColumn, v5Acquire]
+        [v5ControlsTable, v5TriggersTable, v5TriggersIndex, v5RunKindColumn, v5Acquire, v5AcquireMany]
     }
 
     var acquireV5Function: String { table.quoted(suffix: "_acquire_v5") }
+    var acquireManyV5Function: String { table.quoted(suffix: "_acquire_many_v5") }
     /// One row per job that was ever paused: the pause (if paused now), and the newest tick
     /// skipped because of a pause (so each tick is reported once for the fleet, and the ticks
     /// skipped are not counted as missed).
@@ -144,6 +145,17 @@ extension PostgresSchema {
         END
         $fn$;
         """
+    }
+
+    /// `acquire_many_v5`: version 4's batch (see `PostgresSchema+V4.swift`) calling `acquire_v5`
+    /// for each element, so batched claims see pauses exactly as single ones do. Batches carry
+    /// scheduled ticks only: no kind and no trigger.
+    var v5AcquireMany: String {
+        acquireMany(
+            named: acquireManyV5Function, calling: acquireV5Function,
+            extraColumns: ["o_pause_reason text", "o_paused_by text", "o_paused_us bigint"],
+            extraArguments: ["NULL::bigint", "NULL::text", "NULL::bigint"]
+        )
     }
 
     /// Pauses job `$1`, by `$2`, with note `$3`; answers the pause's time.

@@ -35,11 +35,20 @@ struct PostgresSchema: Sendable {
 
     /// What each version adds, oldest first: one string per object, each safe to run again.
     var steps: [(version: Int, statements: [String])] {
-        [(1, version1), (2, version2), (3, version3), (5, version5)]
+        [(1, version1), (2, version2), (3, version3), (4, version4), (5, version5)]
     }
 
     var acquire: String {
         "SELECT * FROM \(acquireV5Function)($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7, $8::integer, $9::bigint, $10, $11::bigint)"
+    }
+    /// The batch acquire: `$1`… arrays of lock ids, owners, TTLs, liveness windows, ticks, jobs,
+    /// job types; `$8` the ledger's retention; `$9` whether to defer rows being written now.
+    var acquireMany: String {
+        """
+        SELECT * FROM \(acquireManyV5Function)(
+            $1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::integer, $9::boolean
+        )
+        """
     }
     var heartbeat: String { "SELECT * FROM \(heartbeatV2Function)($1, $2::bigint, $3::bigint)" }
     var release: String {

@@ -159,59 +159,100 @@ public final class SQLiteLockStore: LockStore {
         let context = "acquiring lock \(String(reflecting: request.lockID))"
         return try withConnection { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
-                let (now, row) = try Self.read(request.lockID, now: now, schema, on: connection, context)
-                let control = try Self.control(for: request, schema, on: connection, context)
-                let (refusal, controlWrite) = ControlRules.decide(control, for: request, at: now)
-                if let controlWrite, let job = request.run?.job {
-                    try Self.writeControl(job, controlWrite, schema, on: connection, context)
-                }
-                if let refusal { return .refused(refusal) }
-                if let trigger = request.run?.trigger,
-                   try Self.triggerIsClaimed(trigger, schema, on: connection, context) {
-                    return .refused(DBMutexError(lockID: request.lockID, reason: .triggerClaimed(trigger), checkedAt: now))
-                }
-                var (result, write) = try LockRules.acquire(row, for: request, at: now) { () throws(SQLiteError) in
-                    try connection.execute(schema.advanceToken, context: context)
-                    guard let token = try connection.execute(schema.currentToken, context: context).first?.first?.integer else {
-                        throw SQLiteError(
-                            code: .statementFailed, path: connection.path, context: context,
-                            message: "the token counter \(schema.tokenTable) has no row; was the table altered by hand?"
-                        )
-                    }
-                    return token
-                }
-                if let write { try Self.write(write, schema, on: connection, context) }
-                if case .acquired(let lease) = result {
-                    result = .acquired(ControlRules.granted(lease, after: control))
-                    if let trigger = request.run?.trigger {
-                        try connection.execute(
-                            schema.claimTrigger,
-                            [.integer(trigger), .text(request.owner), .integer(now.jobKitEpochMicroseconds), .integer(lease.token)],
-                            context: context
-                        )
-                    }
-                }
-                if case .acquired(let lease) = result, let record = RunLedgerRules.started(request, lease) {
-                    if lease.recovered != nil, let row {
-                        try connection.execute(
-                            schema.markRunLost, [.integer(row.token), .integer(now.jobKitEpochMicroseconds)], context: context
-                        )
-                    }
-                    try connection.execute(
-                        schema.insertRun,
-                        [
-                            .integer(record.token), .text(record.job), record.jobType.map { .text($0) } ?? .null,
-                            .text(record.lockID), .integer(record.tick?.jobKitEpochMicroseconds), .text(record.owner),
-                            .integer(record.startedAt.jobKitEpochMicroseconds),
-                            request.run?.kind.map { .text($0.name) } ?? .null,
-                        ],
-                        context: context
-                    )
-                    try Self.prune(record, retention, schema, on: connection, context)
-                }
-                return result
+                try Self.acquire(request, now: now, schema, retention, on: connection, context)
             }
         }
+    }
+
+    /// Acquires every request in one `BEGIN IMMEDIATE` transaction: one wait for the file's
+    /// write lock and one commit for the whole batch. An invalid lock id fails its own answer;
+    /// a failure of the transaction fails every other.
+    public func acquire(batch requests: [LockRequest]) -> [Result<AcquireResult, any Error>] {
+        var answers = requests.map { request -> Result<AcquireResult, any Error>? in
+            do {
+                try LockID.validate(request.lockID)
+                return nil
+            } catch {
+                return .failure(error)
+            }
+        }
+        let pending = answers.indices.filter { answers[$0] == nil }
+        guard !pending.isEmpty else { return answers.map { $0! } }
+        let schema = self.schema
+        let retention = self.retention
+        let context = "acquiring \(pending.count) locks"
+        do {
+            try ensureSchema()
+            let results = try withConnection { (connection) throws(SQLiteError) in
+                try connection.transaction(context: context) { () throws(SQLiteError) in
+                    try pending.map { (index) throws(SQLiteError) in
+                        try Self.acquire(requests[index], now: nil, schema, retention, on: connection, context)
+                    }
+                }
+            }
+            for (index, result) in zip(pending, results) { answers[index] = .success(result) }
+        } catch {
+            for index in pending { answers[index] = .failure(error) }
+        }
+        return answers.map { $0! }
+    }
+
+    /// One acquisition inside the caller's transaction: the row, the token, the ledger.
+    private static func acquire(
+        _ request: LockRequest, now: Date?, _ schema: SQLiteSchema, _ retention: RunRetention,
+        on connection: SQLiteConnection, _ context: String
+    ) throws(SQLiteError) -> AcquireResult {
+        let (now, row) = try Self.read(request.lockID, now: now, schema, on: connection, context)
+        let control = try Self.control(for: request, schema, on: connection, context)
+        let (refusal, controlWrite) = ControlRules.decide(control, for: request, at: now)
+        if let controlWrite, let job = request.run?.job {
+            try Self.writeControl(job, controlWrite, schema, on: connection, context)
+        }
+        if let refusal { return .refused(refusal) }
+        if let trigger = request.run?.trigger,
+           try Self.triggerIsClaimed(trigger, schema, on: connection, context) {
+            return .refused(DBMutexError(lockID: request.lockID, reason: .triggerClaimed(trigger), checkedAt: now))
+        }
+        var (result, write) = try LockRules.acquire(row, for: request, at: now) { () throws(SQLiteError) in
+            try connection.execute(schema.advanceToken, context: context)
+            guard let token = try connection.execute(schema.currentToken, context: context).first?.first?.integer else {
+                throw SQLiteError(
+                    code: .statementFailed, path: connection.path, context: context,
+                    message: "the token counter \(schema.tokenTable) has no row; was the table altered by hand?"
+                )
+            }
+            return token
+        }
+        if let write { try Self.write(write, schema, on: connection, context) }
+        if case .acquired(let lease) = result {
+            result = .acquired(ControlRules.granted(lease, after: control))
+            if let trigger = request.run?.trigger {
+                try connection.execute(
+                    schema.claimTrigger,
+                    [.integer(trigger), .text(request.owner), .integer(now.jobKitEpochMicroseconds), .integer(lease.token)],
+                    context: context
+                )
+            }
+        }
+        if case .acquired(let lease) = result, let record = RunLedgerRules.started(request, lease) {
+            if lease.recovered != nil, let row {
+                try connection.execute(
+                    schema.markRunLost, [.integer(row.token), .integer(now.jobKitEpochMicroseconds)], context: context
+                )
+            }
+            try connection.execute(
+                schema.insertRun,
+                [
+                    .integer(record.token), .text(record.job), record.jobType.map { .text($0) } ?? .null,
+                    .text(record.lockID), .integer(record.tick?.jobKitEpochMicroseconds), .text(record.owner),
+                    .integer(record.startedAt.jobKitEpochMicroseconds),
+                    request.run?.kind.map { .text($0.name) } ?? .null,
+                ],
+                context: context
+            )
+            try Self.prune(record, retention, schema, on: connection, context)
+        }
+        return result
     }
 
     public func heartbeat(_ lease: Lease, window: Duration) throws -> HeartbeatResult {
@@ -238,15 +279,42 @@ public final class SQLiteLockStore: LockStore {
         let context = "releasing lock \(String(reflecting: lease.lockID))"
         return try withConnection { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
-                let (now, row) = try Self.read(lease.lockID, now: nil, schema, on: connection, context)
-                let (result, write) = LockRules.release(row, lease: lease, at: now)
-                if let write { try Self.write(write, schema, on: connection, context) }
-                if let run {
-                    try Self.endRun(lease.token, run, result, at: now, schema, on: connection, context)
-                }
-                return result
+                try Self.release(lease, ending: run, schema, on: connection, context)
             }
         }
+    }
+
+    /// Releases every lease in one transaction, one commit for the batch; a failure of the
+    /// transaction fails every answer.
+    public func release(batch releases: [LockRelease]) -> [Result<ReleaseResult, any Error>] {
+        guard !releases.isEmpty else { return [] }
+        let schema = self.schema
+        let context = "releasing \(releases.count) locks"
+        do {
+            try ensureSchema()
+            return try withConnection { (connection) throws(SQLiteError) in
+                try connection.transaction(context: context) { () throws(SQLiteError) in
+                    try releases.map { (release) throws(SQLiteError) in
+                        .success(try Self.release(release.lease, ending: release.run, schema, on: connection, context))
+                    }
+                }
+            }
+        } catch {
+            return releases.map { _ in .failure(error) }
+        }
+    }
+
+    /// One release inside the caller's transaction: the row, and the run's ledger row.
+    private static func release(
+        _ lease: Lease, ending run: RunEnd?, _ schema: SQLiteSchema, on connection: SQLiteConnection, _ context: String
+    ) throws(SQLiteError) -> ReleaseResult {
+        let (now, row) = try Self.read(lease.lockID, now: nil, schema, on: connection, context)
+        let (result, write) = LockRules.release(row, lease: lease, at: now)
+        if let write { try Self.write(write, schema, on: connection, context) }
+        if let run {
+            try Self.endRun(lease.token, run, result, at: now, schema, on: connection, context)
+        }
+        return result
     }
 
     public func runs(of job: String, limit: Int) throws -> [RunRecord] {
