@@ -250,6 +250,8 @@ public final class Fleet: Sendable {
             ]
             if let ttl = job.ttl { members.append(#""ttl": \#(FleetJob.seconds(ttl))"#) }
             if let grace = job.grace { members.append(#""grace": \#(FleetJob.seconds(grace))"#) }
+            if let spread = job.spread { members.append(#""spread": \#(FleetJob.seconds(spread))"#) }
+            if let overlap = job.overlap { members.append(#""overlap": "\#(overlap)""#) }
             if jobType == "shell" {
                 let command = ["bash", scriptFile.path, recordFile.path, FleetJob.seconds(job.run)].map(quoted)
                 members.append(#""parameters": {"command": [\#(command.joined(separator: ", "))]}"#)

@@ -12,9 +12,18 @@ public struct FleetJob: Sendable, Hashable {
     public var ttl: Duration?
     /// Its grace period; nil leaves the default (10 s).
     public var grace: Duration?
+    /// Its `spread`; nil for none.
+    public var spread: Duration?
+    /// Its `overlap` policy (`skip`, `queue_one`); nil leaves the default.
+    public var overlap: String?
 
     /// Creates a job.
-    public init(name: String, interval: Duration, run: Duration, ttl: Duration? = nil, grace: Duration? = nil) {
+    public init(
+        name: String, interval: Duration, run: Duration, ttl: Duration? = nil, grace: Duration? = nil,
+        spread: Duration? = nil, overlap: String? = nil
+    ) {
+        self.spread = spread
+        self.overlap = overlap
         self.name = name
         self.interval = interval
         self.run = run

@@ -29,7 +29,7 @@ enum JobsFileChoice {
             job: try JobKitCLI.registry.makeJob(
                 type: definition.type, parameters: definition.parameters, jobName: definition.name
             ),
-            jobType: definition.type
+            jobType: definition.type, spread: definition.spread, overlap: definition.overlap
         )
     }
 }

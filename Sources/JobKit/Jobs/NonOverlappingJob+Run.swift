@@ -64,16 +64,22 @@ extension NonOverlappingJob {
     /// ``run(using:tick:ttl:lockID:jobName:jobType:wait:)``, calling `whenAcquired` with the
     /// lease once the lock is held (before `job.started`): the scheduler reads the ticks nobody
     /// ran from it. `run` carries the kind of a manual run and the trigger request it answers.
+    ///
+    /// `whenHeld` is asked when the lock is held elsewhere: an outcome it returns (a queued run,
+    /// ``OverlapPolicy/queueOne``, already reported and counted) replaces the `lock_held` skip;
+    /// nil leaves the skip.
     func run(
         using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String?, jobType: String?,
-        wait: Duration?, run: RunStart?, whenAcquired: @escaping @Sendable (Lease) -> Void
+        wait: Duration?, run: RunStart?, whenAcquired: @escaping @Sendable (Lease) -> Void,
+        whenHeld: (@Sendable (LockHolder) async -> JobOutcome?)? = nil
     ) async -> JobOutcome {
         let jobName = jobName ?? instanceJobTypeName
+        var queued = false
         let outcome = await reportedRun(
             using: mutex, tick: tick, ttl: ttl, lockID: lockID, jobName: jobName, jobType: jobType, wait: wait,
-            start: run, whenAcquired: whenAcquired
+            start: run, whenAcquired: whenAcquired, whenHeld: whenHeld, queued: &queued
         )
-        mutex.metrics.ended(outcome, job: jobName)
+        if !queued { mutex.metrics.ended(outcome, job: jobName) }
         return outcome
     }
 
@@ -81,7 +87,8 @@ extension NonOverlappingJob {
     /// lateness, duration, overlaps).
     private func reportedRun(
         using mutex: DBMutex, tick: Date?, ttl: LockTTL?, lockID: String?, jobName: String, jobType: String?,
-        wait: Duration?, start: RunStart?, whenAcquired: @escaping @Sendable (Lease) -> Void
+        wait: Duration?, start: RunStart?, whenAcquired: @escaping @Sendable (Lease) -> Void,
+        whenHeld: (@Sendable (LockHolder) async -> JobOutcome?)?, queued: inout Bool
     ) async -> JobOutcome {
         let typeName = instanceJobTypeName
         let lockID = lockID ?? typeName
@@ -143,6 +150,10 @@ extension NonOverlappingJob {
                 // A trigger request that finds the lock held stays pending for the next poll:
                 // not a skip to report at every poll while the job runs elsewhere.
                 if start?.trigger != nil { return .skipped(.triggerClaimed(start?.trigger ?? 0)) }
+                if let whenHeld, let outcome = await whenHeld(holder) {
+                    queued = true
+                    return outcome
+                }
                 reason = .lockHeld(holder)
             } else {
                 reporter.failed(refusal, lease: nil, after: nil)

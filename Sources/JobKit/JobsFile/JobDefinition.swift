@@ -23,6 +23,13 @@ public struct JobDefinition: Sendable, Hashable {
     /// The most a run starts after its tick, at random, to spread a fleet's load; zero for
     /// none. For an interval schedule it is shorter than the interval.
     public var jitter: Duration
+    /// Moves the job's grid of ticks by a stable offset in `[0, spread)` computed from its name
+    /// (see ``SpreadOffset``); zero for none. For an interval schedule it is shorter than the
+    /// interval.
+    public var spread: Duration
+    /// What a tick does when it finds the job still running (`overlap`); ``OverlapPolicy/skip``
+    /// by default.
+    public var overlap: OverlapPolicy
     /// How late a tick may still run (see ``TickPlanner``); at least 1 second.
     public var grace: Duration
     /// The job's `parameters` object as compact JSON, keys in file order, or nil when it has
@@ -47,6 +54,8 @@ public struct JobDefinition: Sendable, Hashable {
     ///   - parameters: The job's parameters as a JSON object, or nil.
     ///   - isEnabled: Whether the scheduler runs the job.
     ///   - catchUp: What the scheduler does at start about a recent tick; ``CatchUp/latest`` when omitted.
+    ///   - spread: The spread of its grid of ticks; none when omitted.
+    ///   - overlap: What a tick does when the job is still running; ``OverlapPolicy/skip`` when omitted.
     public init(
         name: String,
         type: String,
@@ -57,8 +66,12 @@ public struct JobDefinition: Sendable, Hashable {
         grace: Duration = JobDefinition.defaultGrace,
         parameters: Data? = nil,
         isEnabled: Bool = true,
-        catchUp: CatchUp = .latest
+        catchUp: CatchUp = .latest,
+        spread: Duration = .zero,
+        overlap: OverlapPolicy = .skip
     ) {
+        self.overlap = overlap
+        self.spread = spread
         self.catchUp = catchUp
         self.name = name
         self.type = type
@@ -70,4 +83,8 @@ public struct JobDefinition: Sendable, Hashable {
         self.parameters = parameters
         self.isEnabled = isEnabled
     }
+
+    /// How much later than its schedule's grid every tick of this job lies:
+    /// ``SpreadOffset/offset(forJob:spread:)`` of its ``name`` and ``spread``.
+    public var tickOffset: Duration { SpreadOffset.offset(forJob: name, spread: spread) }
 }

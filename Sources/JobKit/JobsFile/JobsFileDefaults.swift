@@ -8,4 +8,6 @@ struct JobsFileDefaults: Sendable {
     var grace: Duration?
     var timeZone: TimeZone?
     var catchUp: CatchUp?
+    var spread: Duration?
+    var overlap: OverlapPolicy?
 }

@@ -4,10 +4,11 @@ enum JobsFileKeys {
     /// The keys of the top-level object.
     static let topLevel = ["database", "defaults", "jobs"]
     /// The keys of `defaults`.
-    static let defaults = ["ttl", "jitter", "grace", "timezone", "catchup"]
+    static let defaults = ["ttl", "jitter", "grace", "timezone", "catchup", "spread", "overlap"]
     /// The keys of a job.
     static let job = [
-        "name", "type", "every", "cron", "timezone", "ttl", "lock", "jitter", "grace", "catchup", "parameters", "enabled",
+        "name", "type", "every", "cron", "timezone", "ttl", "lock", "jitter", "grace", "catchup", "spread", "overlap",
+        "parameters", "enabled",
     ]
 
     /// Words that are not close in spelling to the key they stand for.
@@ -27,6 +28,11 @@ enum JobsFileKeys {
         "timeout": "ttl",
         "catch_up": "catchup",
         "backfill": "catchup",
+        "offset": "spread",
+        "splay": "spread",
+        "concurrency": "overlap",
+        "concurrency_policy": "overlap",
+        "concurrencypolicy": "overlap",
     ]
 
     /// The allowed key `key` most likely stands for, or nil.

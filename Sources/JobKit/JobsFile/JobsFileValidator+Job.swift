@@ -71,6 +71,13 @@ extension JobsFileValidator {
             }
         }
 
+        let spread = checkSpread(fields, schedule: schedule, defaults: defaults, scope: scope)
+
+        var overlap = defaults.overlap ?? .skip
+        if let member = fields["overlap"], let value = self.overlap(member.value, scope: scope) {
+            overlap = value
+        }
+
         var grace = defaults.grace ?? JobDefinition.defaultGrace
         if let member = fields["grace"], let value = self.grace(member.value, scope: scope) {
             grace = value
@@ -106,13 +113,51 @@ extension JobsFileValidator {
                 grace: grace,
                 parameters: parameters,
                 isEnabled: isEnabled,
-                catchUp: catchUp
+                catchUp: catchUp,
+                spread: spread,
+                overlap: overlap
             )
         }
         return entry
     }
 
     // MARK: Fields
+
+    /// The job's spread (its own, else the default's), which must be shorter than the interval
+    /// of an `every` schedule: a longer one would move ticks past the next ones.
+    private mutating func checkSpread(
+        _ fields: [String: JSONValue.Member],
+        schedule: (value: Schedule, offset: Int)?,
+        defaults: JobsFileDefaults,
+        scope: JobsFileScope
+    ) -> Duration {
+        var spread = defaults.spread ?? .zero
+        if let member = fields["spread"] {
+            guard let value = self.spread(member.value, scope: scope) else { return .zero }
+            spread = value
+        }
+        guard spread > .zero, let schedule, case .every(let interval) = schedule.value, spread >= interval else {
+            return spread
+        }
+        if let member = fields["spread"] {
+            report(
+                "\(spread.jobKitText) is too long for a spread: it must be shorter than the interval, "
+                    + "\(interval.jobKitText).",
+                at: member.value.offset,
+                scope: scope,
+                field: "spread"
+            )
+        } else {
+            report(
+                "the interval \(interval.jobKitText) must be longer than the spread \(spread.jobKitText) "
+                    + "from \"defaults\"; set a shorter \"spread\" for this job.",
+                at: schedule.offset,
+                scope: scope,
+                field: "every"
+            )
+        }
+        return .zero
+    }
 
     /// A valid name: a lock id (a name is the default lock id) that is a plain line of text.
     private mutating func jobName(_ value: JSONValue, scope: JobsFileScope) -> String? {

@@ -212,6 +212,26 @@ extension JobsFileValidator {
         duration(value, field: "jitter", scope: scope)?.duration
     }
 
+    /// A spread: zero or more (the duration parser keeps whole milliseconds, the unit of its
+    /// offset, see ``SpreadOffset``).
+    mutating func spread(_ value: JSONValue, scope: JobsFileScope) -> Duration? {
+        duration(value, field: "spread", scope: scope)?.duration
+    }
+
+    /// An `overlap` policy (`"skip"` or `"queue_one"`), or nil after reporting what is wrong,
+    /// with a did-you-mean for a near miss.
+    mutating func overlap(_ value: JSONValue, scope: JobsFileScope) -> OverlapPolicy? {
+        guard let text = string(value, field: "overlap", scope: scope) else { return nil }
+        if let policy = OverlapPolicy(name: text) { return policy }
+        let choices = OverlapPolicy.names.map { "\"\($0)\"" }.joined(separator: " or ")
+        var message = "\"\(JSONValue.abbreviated(text))\" is not an overlap policy; use \(choices)."
+        if let suggestion = Suggestions.closest(to: text.lowercased(), among: OverlapPolicy.names) {
+            message = "\"\(JSONValue.abbreviated(text))\" is not an overlap policy; did you mean \"\(suggestion)\"? Use \(choices)."
+        }
+        report(message, at: value.offset, scope: scope, field: "overlap")
+        return nil
+    }
+
     /// A grace period: at least ``shortestGrace``.
     mutating func grace(_ value: JSONValue, scope: JobsFileScope) -> Duration? {
         guard let (grace, shown) = duration(value, field: "grace", scope: scope) else { return nil }

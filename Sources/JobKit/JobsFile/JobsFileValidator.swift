@@ -114,6 +114,12 @@ struct JobsFileValidator {
         if let member = fields["catchup"] {
             defaults.catchUp = catchUp(member.value, scope: scope)
         }
+        if let member = fields["spread"] {
+            defaults.spread = spread(member.value, scope: scope)
+        }
+        if let member = fields["overlap"] {
+            defaults.overlap = overlap(member.value, scope: scope)
+        }
         if let member = fields["timezone"] {
             defaults.timeZone = timeZone(member.value, scope: scope)
         }

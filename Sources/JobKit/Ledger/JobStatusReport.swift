@@ -48,7 +48,7 @@ public struct JobStatusReport: Sendable, Hashable {
             let lock = locks[job.lockID]
             return JobStatus(
                 name: job.name, type: job.type, schedule: job.schedule.description, lockID: job.lockID,
-                isEnabled: job.isEnabled, nextTicks: nextTicks(of: job.schedule, after: now, count: nextTickCount),
+                isEnabled: job.isEnabled, nextTicks: nextTicks(of: ShiftedSchedule(job.schedule, offset: job.tickOffset), after: now, count: nextTickCount),
                 lastRun: runs.first, lastSuccessAt: lastSuccessAt, consecutiveFailures: failures,
                 running: lock?.status == .held ? lock?.holder : nil, pause: pauses[job.name]
             )
@@ -64,7 +64,7 @@ public struct JobStatusReport: Sendable, Hashable {
         try await BlockingQueue.run { try read(jobs, from: store, at: now, nextTickCount: nextTickCount) }
     }
 
-    static func nextTicks(of schedule: Schedule, after now: Date, count: Int) -> [Date] {
+    static func nextTicks(of schedule: ShiftedSchedule, after now: Date, count: Int) -> [Date] {
         var ticks: [Date] = []
         var after = now
         while ticks.count < count, let next = schedule.nextTick(after: after) {

@@ -13,6 +13,8 @@ final class RunTracker: Sendable {
     private struct State {
         var running = 0
         var locked = false
+        /// A fire of this process waits for the lock with ``OverlapPolicy/queueOne``.
+        var queued = false
         var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
     }
@@ -41,6 +43,34 @@ final class RunTracker: Sendable {
     }
 
     var isRunning: Bool { state.withLock { $0.running > 0 } }
+
+    /// Marks a second fire as started, queued behind the running one (``OverlapPolicy/queueOne``),
+    /// unless one already waits here; returns whether it may start. End it with ``finish()``.
+    func tryQueue() -> Bool {
+        state.withLock { state in
+            guard state.running == 1, !state.queued else { return false }
+            state.running += 1
+            state.queued = true
+            return true
+        }
+    }
+
+    /// Marks the fire in progress as the one waiting for the lock, unless one already waits here.
+    func markQueued() -> Bool {
+        state.withLock { state in
+            guard !state.queued else { return false }
+            state.queued = true
+            return true
+        }
+    }
+
+    /// The waiting fire got its lock, or gave up: another tick may queue.
+    func endQueue() {
+        state.withLock { $0.queued = false }
+    }
+
+    /// Whether a fire of this process waits for the lock to run next.
+    var isQueued: Bool { state.withLock { $0.queued } }
 
     /// The fire in progress took its lock: its job runs.
     func markLocked() {

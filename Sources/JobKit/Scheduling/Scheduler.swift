@@ -13,7 +13,9 @@ import Synchronization
 /// Each job's ticks sit on an absolute grid (see ``Schedule``), so every machine of a fleet
 /// targets the same instants; each fire passes its tick to the lock, so one machine runs it.
 /// A job still running here when its next tick comes is skipped without asking the store
-/// (`job.skipped`, `reason` `still_running`). A tick missed by more than the job's grace
+/// (`job.skipped`, `reason` `still_running`), unless the job's ``ScheduledJob/overlap`` is
+/// ``OverlapPolicy/queueOne``: then one tick across the fleet waits for the running one and
+/// runs next (see the queue lock, ``ScheduledJob/queueLockID``). A tick missed by more than the job's grace
 /// (the process was paused, the machine slept) is reported as `job.misfired`; missed ticks
 /// within the grace are coalesced into one run. Ticks that no machine ran are reported once
 /// for the fleet as `job.missed`, by the run that claims the next tick; at start, the most
@@ -208,7 +210,8 @@ public final class Scheduler: Service {
         let now = clock.now()
         var shortest: TimeInterval?
         for job in jobs {
-            guard let first = job.schedule.nextTick(after: now), let second = job.schedule.nextTick(after: first) else {
+            let ticks = job.ticks
+            guard let first = ticks.nextTick(after: now), let second = ticks.nextTick(after: first) else {
                 continue
             }
             let gap = second.timeIntervalSince(first)
@@ -220,7 +223,9 @@ public final class Scheduler: Service {
     /// The life of one job: wait for its next tick, fire, repeat; on shutdown (`stopping`
     /// raised, or the task cancelled), let a running fire finish within the grace period.
     private func drive(_ job: ScheduledJob, health: StoreHealth, stopping: WakeSignal) async {
-        let planner = TickPlanner(schedule: job.schedule, grace: job.grace + job.jitter, catchUp: job.catchUp == .latest)
+        let planner = TickPlanner(
+            schedule: job.schedule, grace: job.grace + job.jitter, catchUp: job.catchUp == .latest, offset: job.tickOffset
+        )
         let tracker = trackers[job.name]!
         var lastHandled: Date?
         await withDiscardingTaskGroup { runs in
@@ -233,10 +238,21 @@ public final class Scheduler: Service {
                         runs.addTask {
                             defer { tracker.finish() }
                             await RunTracker.$current.withValue(tracker) {
-                                await self.fire(job, tick: tick, health: health)
+                                await self.fire(job, tick: tick, health: health, stopping: stopping)
                             }
                         }
-                    } else if tracker.isRunningJob {
+                    } else if job.overlap == .queueOne, tracker.isRunningJob, tracker.tryQueue() {
+                        // Running here: this process may be the fleet's one waiter for the next run.
+                        runs.addTask {
+                            defer { tracker.finish() }
+                            await RunTracker.$current.withValue(tracker) {
+                                let started = ContinuousClock.now
+                                let outcome = await self.queue(job, tick: tick, stopping: stopping)
+                                if case .none = outcome { self.reportStillRunning(job, tick: tick) }
+                                self.record(outcome, health: health, job: job, attemptStarted: started)
+                            }
+                        }
+                    } else if tracker.isRunningJob || tracker.isQueued {
                         reportStillRunning(job, tick: tick)
                     } else {
                         reportStillWaitingForStore(job, tick: tick)
@@ -256,15 +272,29 @@ public final class Scheduler: Service {
         }
     }
 
-    private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth) async {
+    private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth, stopping: WakeSignal) async {
         let started = ContinuousClock.now
+        let tracker = trackers[job.name]
+        var whenHeld: (@Sendable (LockHolder) async -> JobOutcome?)?
+        if job.overlap == .queueOne, let tracker {
+            whenHeld = { @Sendable (_: LockHolder) async -> JobOutcome? in
+                // Held on another machine: this fire may become the fleet's one waiter.
+                guard tracker.markQueued() else { return nil }
+                return await self.queue(job, tick: tick, stopping: stopping)
+            }
+        }
         let outcome = await job.job.run(
             using: mutex, tick: tick, ttl: job.ttl, lockID: job.lockID, jobName: job.name, jobType: job.jobType,
-            wait: nil, run: nil, whenAcquired: { lease in self.reportMissed(job, lease) }
+            wait: nil, run: nil, whenAcquired: { lease in self.reportMissed(job, lease) }, whenHeld: whenHeld
         )
+        record(outcome, health: health, job: job, attemptStarted: started)
+    }
+
+    /// Records whether the store answered a fire.
+    func record(_ outcome: JobOutcome?, health: StoreHealth, job: ScheduledJob, attemptStarted started: ContinuousClock.Instant) {
         if case .storeUnavailable(let error) = outcome {
             health.failed(error, job: job.name, attemptStarted: started)
-        } else {
+        } else if outcome != nil {
             health.succeeded()
         }
     }
@@ -288,7 +318,7 @@ public final class Scheduler: Service {
         }
     }
 
-    private func reportStillRunning(_ job: ScheduledJob, tick: Date) {
+    func reportStillRunning(_ job: ScheduledJob, tick: Date) {
         mutex.metrics.skipped(job: job.name, reason: "still_running")
         let swiftType = job.job.instanceJobTypeName
         JobReporter(
@@ -323,9 +353,9 @@ public final class Scheduler: Service {
     /// Reports the ticks between the tick this run claimed and the one claimed before it: no
     /// machine ran them. Only the acquisition that claims a tick learns the previous one, so
     /// each gap is reported once across the fleet.
-    private func reportMissed(_ job: ScheduledJob, _ lease: Lease) {
+    func reportMissed(_ job: ScheduledJob, _ lease: Lease) {
         guard let tick = lease.tick, let previous = lease.previousTick,
-              let missed = job.schedule.ticks(between: previous, and: tick)
+              let missed = job.ticks.ticks(between: previous, and: tick)
         else { return }
         mutex.metrics.missed(job: job.name, count: missed.count)
         logger.jobEvent(

@@ -37,16 +37,22 @@ public struct TickPlanner: Sendable, Hashable {
     public var grace: Duration
     /// Whether the latest tick within grace runs at start (``CatchUp/latest``).
     public var catchUp: Bool
+    /// How much later than the schedule's grid every tick lies: a job's spread offset
+    /// (``SpreadOffset``, ``ScheduledJob/tickOffset``); zero for none. The planned ticks are the
+    /// shifted instants. Whole milliseconds; a negative offset counts as zero.
+    public var offset: Duration
 
     /// Creates a planner.
-    public init(schedule: Schedule, grace: Duration, catchUp: Bool = false) {
+    public init(schedule: Schedule, grace: Duration, catchUp: Bool = false, offset: Duration = .zero) {
         self.schedule = schedule
         self.grace = grace
         self.catchUp = catchUp
+        self.offset = offset
     }
 
     /// The plan at `now`, given the last instant this process handled (nil at start).
     public func plan(lastHandled: Date?, now: Date) -> TickPlan {
+        let schedule = ShiftedSchedule(self.schedule, offset: offset)
         guard let nowMS = now.tickMillisecondsFloor else {
             return TickPlan(run: nil, coalesced: 0, misfired: nil, nextTick: nil, lastHandled: lastHandled ?? now)
         }

@@ -247,6 +247,47 @@ import Testing
             #"jobs.json:3:69: job #1 "a": field "jitter": "5x" is not a duration: unknown unit "x"; use ms, s, m, h or d, as in "90s", "5m" or "1h30m"."#
         ),
         MalformedJobsFile(
+            "spread not below the interval",
+            #"{"jobs": [{"name": "a", "type": "report", "every": "30s", "spread": "30s"}]}"#,
+            #"jobs.json:1:69: job #1 "a": field "spread": 30s is too long for a spread: it must be shorter than the interval, 30s."#
+        ),
+        MalformedJobsFile(
+            "default spread not below the interval",
+            #"""
+            {
+              "defaults": {"spread": "2m"},
+              "jobs": [{"name": "a", "type": "report", "every": "1m"}]
+            }
+
+            """#,
+            #"jobs.json:3:53: job #1 "a": field "every": the interval 1m must be longer than the spread 2m from "defaults"; set a shorter "spread" for this job."#
+        ),
+        MalformedJobsFile(
+            "negative spread",
+            #"{"jobs": [{"name": "a", "type": "report", "every": "1m", "spread": -5}]}"#,
+            #"jobs.json:1:68: job #1 "a": field "spread": -5 is not a duration: it is negative; a duration is zero or more."#
+        ),
+        MalformedJobsFile(
+            "malformed spread",
+            #"{"jobs": [{"name": "a", "type": "report", "cron": "0 * * * *", "spread": "10 minutes"}]}"#,
+            #"jobs.json:1:74: job #1 "a": field "spread": "10 minutes" is not a duration: it contains a space; write the parts together, as in "1h30m"."#
+        ),
+        MalformedJobsFile(
+            "spread finer than a millisecond",
+            #"{"jobs": [{"name": "a", "type": "report", "every": "1m", "spread": 0.0005}]}"#,
+            #"jobs.json:1:68: job #1 "a": field "spread": 0.0005 is not a duration: it is finer than a millisecond, the smallest step JobKit keeps."#
+        ),
+        MalformedJobsFile(
+            "an overlap policy misspelled",
+            #"{"jobs": [{"name": "a", "type": "report", "every": "5m", "overlap": "queue-one"}]}"#,
+            #"jobs.json:1:69: job #1 "a": field "overlap": "queue-one" is not an overlap policy; did you mean "queue_one"? Use "skip" or "queue_one"."#
+        ),
+        MalformedJobsFile(
+            "an overlap policy in defaults that is not a string",
+            #"{"defaults": {"overlap": true}, "jobs": []}"#,
+            #"jobs.json:1:26: field "defaults.overlap": expected a string, found true."#
+        ),
+        MalformedJobsFile(
             "cron minute out of range",
             #"{"jobs": [{"name": "a", "type": "report", "cron": "61 * * * *"}]}"#,
             #"jobs.json:1:51: job #1 "a": field "cron": cron "61 * * * *": minute 61 is out of range 0–59."#
@@ -392,7 +433,7 @@ import Testing
         MalformedJobsFile(
             "unknown key far from any",
             #"{"jobs": [{"name": "a", "type": "report", "every": "5m", "color": "red"}]}"#,
-            #"jobs.json:1:58: job #1 "a": unknown key "color"; the keys of a job are name, type, every, cron, timezone, ttl, lock, jitter, grace, catchup, parameters and enabled."#
+            #"jobs.json:1:58: job #1 "a": unknown key "color"; the keys of a job are name, type, every, cron, timezone, ttl, lock, jitter, grace, catchup, spread, overlap, parameters and enabled."#
         ),
         MalformedJobsFile(
             "a catch-up policy misspelled",

@@ -161,4 +161,24 @@ import Testing
         #expect(definition.grace == JobDefinition.defaultGrace)
         #expect(definition.isEnabled)
     }
+
+    @Test func spreadAndOverlapComeFromDefaultsAndJobKeysWin() throws {
+        let file = try load(
+            #"""
+            {
+              "defaults": {"spread": "10m", "overlap": "queue_one"},
+              "jobs": [
+                {"name": "a", "type": "report", "every": "1h"},
+                {"name": "b", "type": "report", "cron": "0 * * * *", "spread": "2h", "overlap": "skip"},
+                {"name": "c", "type": "report", "every": "5m", "spread": 0}
+              ]
+            }
+            """#
+        )
+        #expect(file.jobs.map(\.spread) == [.seconds(600), .seconds(7200), .zero])
+        #expect(file.jobs.map(\.overlap) == [.queueOne, .skip, .queueOne])
+        #expect(file.jobs.map(\.tickOffset) == [
+            SpreadOffset.offset(forJob: "a", spread: .seconds(600)), SpreadOffset.offset(forJob: "b", spread: .seconds(7200)), .zero,
+        ])
+    }
 }

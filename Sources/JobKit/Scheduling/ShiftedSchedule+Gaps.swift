@@ -1,6 +1,6 @@
 import Foundation
 
-extension Schedule {
+extension ShiftedSchedule {
     /// The ticks strictly between `previous` and `tick` (two claimed ticks), as a count and its
     /// two ends; `nil` when there are none. Counted, never enumerated: the work does not grow
     /// with the length of the gap.

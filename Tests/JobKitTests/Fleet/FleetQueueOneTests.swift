@@ -1,0 +1,40 @@
+import FleetHarness
+import Foundation
+import Testing
+
+/// `"overlap": "queue_one"` with three real `jobkit run` processes on PostgreSQL: a job that
+/// takes 1.5 × its interval runs back to back (a tick that finds it running waits and runs
+/// next), never two at once, never two ticks waiting. In ``FleetTests``, so it runs one at a
+/// time with the other fleet scenarios.
+extension FleetTests {
+    @Test func queueOneRunsALongJobBackToBackWithoutOverlapOrASecondWaiter() async throws {
+        let job = FleetJob(name: "queued", interval: .seconds(1), run: .milliseconds(1500), overlap: "queue_one")
+        let scenario = try FleetScenario("queue", jobs: [job])
+        let fleet = scenario.fleet
+        let name = fleet.name(of: job)
+        try await scenario.run([FleetProcessOptions](repeating: FleetProcessOptions(), count: 3)) { fleet in
+            _ = try await Fleet.waitFor("eight finished runs", timeout: .seconds(60)) {
+                try fleet.runs().filter { $0.job == name && $0.endNS != nil }.count >= 8 ? true : nil
+            }
+        }
+        let runs = try fleet.runs().filter { $0.job == name && $0.endNS != nil }.sorted { $0.startNS < $1.startNS }
+        #expect(try scenario.analyze().overlaps.isEmpty, "never two at once")
+        let ticks = runs.map(\.tickMS)
+        #expect(Set(ticks).count == ticks.count, "each tick ran once: \(runs)")
+        // A queued run is one whose tick came while the run before it was still going.
+        var queued = 0
+        for (index, run) in runs.enumerated() where index >= 1 {
+            let previousEndMS = (runs[index - 1].endNS ?? 0) / 1_000_000
+            if run.tickMS < previousEndMS { queued += 1 }
+            #expect(run.startNS >= runs[index - 1].endNS ?? 0, "back to back, not overlapping: \(runs)")
+            if index >= 2 {
+                // Its tick came after the run two before ended: it never waited beside another waiter.
+                #expect(run.tickMS * 1_000_000 >= runs[index - 2].endNS ?? 0, "never two queued: \(runs)")
+            }
+        }
+        // A loaded machine may fire a tick late, after the run before it ended; most still queue.
+        #expect(queued >= 3, "ticks that found the job running waited and ran next: \(runs)")
+        #expect(Set(runs.map(\.pid)).count > 1, "the queue is the fleet's, not one process's: \(runs)")
+        expectCleanExits(fleet)
+    }
+}
