@@ -54,9 +54,11 @@ extension FleetTests {
             #expect(try await status.waitForExit() == 0, "\(status.allOutput)")
             #expect(status.stdoutLines.joined().contains("INC-7: the API is down"), "\(status.allOutput)")
 
+            // Taken before the resume is asked for: a tick after this may rightly run once the
+            // resume lands, before the command has exited.
+            resumedAtMS = FleetTime.nowNS() / 1_000_000
             let resume = try await Self.control(fleet, ["resume", pausedName])
             #expect(try await resume.waitForExit() == 0, "\(resume.allOutput)")
-            resumedAtMS = FleetTime.nowNS() / 1_000_000
             try await Fleet.waitFor("a run after the resume", timeout: .seconds(30)) {
                 try fleet.runs().contains { $0.job == pausedName && $0.tickMS > resumedAtMS } ? true : nil
             }
