@@ -37,12 +37,13 @@ func longAgo() -> Date {
 
 // MARK: Blocking calls off the cooperative pool
 
-private let blockingQueue = DispatchQueue(label: "jobkit.tests.blocking", attributes: .concurrent)
 
 /// Runs blocking `work` (store calls, sync `withLock`) on a Dispatch thread.
 func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        blockingQueue.async { continuation.resume(with: Result { try work() }) }
+        // A serial queue of its own per call: a concurrent queue runs only about as many blocks
+        // at once as there are CPUs on Linux, so blocked tests would wait for each other.
+        DispatchQueue(label: "jobkit.tests.blocking").async { continuation.resume(with: Result { try work() }) }
     }
 }
 

@@ -34,77 +34,89 @@ import Testing
         LockRequest(lockID: lockID, owner: "new-binary", ttl: .seconds(60), liveness: nil, run: RunStart(job: lockID, jobType: "test"))
     }
 
-    @Test func aVersion2DatabaseMigratesToVersion4AndBothBinariesExcludeEachOther() throws {
-        let database = try Database()
-        defer { database.drop() }
-        try createVersion2(database)
-        #expect(try database.recordedVersion() == 2)
-        let old = try v2Acquire(database, "held-by-old", owner: "old-binary")
-        #expect(old.acquired)
+    @Test func aVersion2DatabaseMigratesToVersion4AndBothBinariesExcludeEachOther() async throws {
+        let name = Test.current?.name ?? "test"
+        try await offPool {
+            let database = try Database(name)
+            defer { database.drop() }
+            try createVersion2(database)
+            #expect(try database.recordedVersion() == 2)
+            let old = try v2Acquire(database, "held-by-old", owner: "old-binary")
+            #expect(old.acquired)
 
-        let store = try database.store()
-        try store.migrate()
-        #expect(try database.recordedVersion() == 5)
+            let store = try database.store()
+            try store.migrate()
+            #expect(try database.recordedVersion() == 5)
 
-        let answers = store.acquire(batch: [request("held-by-old"), request("free")])
-        #expect((try answers[0].get()).refusal?.holder?.owner == "old-binary")
-        #expect((try answers[0].get()).refusal?.holder?.token == old.token)
-        let lease = try #require(try answers[1].get().lease)
-        #expect(lease.token > old.token, "tokens keep growing across binaries")
-        // The version-2 binary is refused the lock the batch took.
-        #expect(try !v2Acquire(database, "free", owner: "old-binary").acquired)
-        #expect(try store.release(batch: [LockRelease(lease: lease, run: RunEnd(outcome: .succeeded))]).map { try $0.get() } == [.released])
-        #expect(try store.runs(of: "free", limit: 1).first?.outcome == .succeeded)
-        #expect(try v2Acquire(database, "free", owner: "old-binary").acquired)
-    }
-
-    @Test func aVersion3DatabaseMigratesToVersion4AndBatchedClaimsDrawTokensOnTheDatabaseClock() throws {
-        let database = try Database()
-        defer { database.drop() }
-        try create(version: 3, database)
-        #expect(try database.recordedVersion() == 3)
-        let old = try v2Acquire(database, "held-by-old", owner: "v3-binary")
-        #expect(old.acquired)
-        let store = try database.store()
-        try store.migrate()
-        #expect(try database.recordedVersion() == 5)
-        let answers = store.acquire(batch: [request("held-by-old"), request("free")])
-        #expect((try answers[0].get()).refusal?.holder?.token == old.token)
-        let lease = try #require(try answers[1].get().lease)
-        // Version 3's rule, through the per-lock function the batch calls: the token is the
-        // acquisition's time in microseconds (or just above the lock's previous token).
-        #expect(lease.token >= Int64((lease.acquiredAt.timeIntervalSince1970 * 1_000_000).rounded()))
-        #expect(try store.release(batch: [LockRelease(lease: lease, run: RunEnd(outcome: .succeeded))]).map { try $0.get() } == [.released])
-        let again = try #require(try store.acquire(batch: [request("free")])[0].get().lease)
-        #expect(again.token > lease.token)
-        #expect(try store.runs(of: "free", limit: 5).map(\.token) == [again.token, lease.token])
-    }
-
-    @Test func aVersion1DatabaseMigratesToVersion4AndItsLockExcludesABatch() throws {
-        let database = try Database()
-        defer { database.drop() }
-        try database.createVersion1()
-        let old = try database.v1Acquire("held-by-old", owner: "old-binary")
-        #expect(old.acquired)
-        let store = try database.store()
-        try store.migrate()
-        #expect(try database.recordedVersion() == 5)
-        let answers = store.acquire(batch: [request("held-by-old")])
-        #expect((try answers[0].get()).refusal?.holder?.token == old.token)
-        #expect(try database.v1Release("held-by-old", token: old.token) == "released")
-        #expect(try store.acquire(batch: [request("held-by-old")])[0].get().lease != nil)
-    }
-
-    @Test func aStoreThatMayNotMigrateRefusesAVersion2SchemaForBatches() throws {
-        let database = try Database()
-        defer { database.drop() }
-        try createVersion2(database)
-        let store = try database.store(migratesAutomatically: false)
-        let answers = store.acquire(batch: [request("x")])
-        guard case .failure(let error as SchemaVersionError) = answers[0] else {
-            Issue.record("expected SchemaVersionError, got \(answers[0])")
-            return
+            let answers = store.acquire(batch: [request("held-by-old"), request("free")])
+            #expect((try answers[0].get()).refusal?.holder?.owner == "old-binary")
+            #expect((try answers[0].get()).refusal?.holder?.token == old.token)
+            let lease = try #require(try answers[1].get().lease)
+            #expect(lease.token > old.token, "tokens keep growing across binaries")
+            // The version-2 binary is refused the lock the batch took.
+            #expect(try !v2Acquire(database, "free", owner: "old-binary").acquired)
+            #expect(try store.release(batch: [LockRelease(lease: lease, run: RunEnd(outcome: .succeeded))]).map { try $0.get() } == [.released])
+            #expect(try store.runs(of: "free", limit: 1).first?.outcome == .succeeded)
+            #expect(try v2Acquire(database, "free", owner: "old-binary").acquired)
         }
-        #expect(error.found == 2 && error.required == 5)
+    }
+
+    @Test func aVersion3DatabaseMigratesToVersion4AndBatchedClaimsDrawTokensOnTheDatabaseClock() async throws {
+        let name = Test.current?.name ?? "test"
+        try await offPool {
+            let database = try Database(name)
+            defer { database.drop() }
+            try create(version: 3, database)
+            #expect(try database.recordedVersion() == 3)
+            let old = try v2Acquire(database, "held-by-old", owner: "v3-binary")
+            #expect(old.acquired)
+            let store = try database.store()
+            try store.migrate()
+            #expect(try database.recordedVersion() == 5)
+            let answers = store.acquire(batch: [request("held-by-old"), request("free")])
+            #expect((try answers[0].get()).refusal?.holder?.token == old.token)
+            let lease = try #require(try answers[1].get().lease)
+            // Version 3's rule, through the per-lock function the batch calls: the token is the
+            // acquisition's time in microseconds (or just above the lock's previous token).
+            #expect(lease.token >= Int64((lease.acquiredAt.timeIntervalSince1970 * 1_000_000).rounded()))
+            #expect(try store.release(batch: [LockRelease(lease: lease, run: RunEnd(outcome: .succeeded))]).map { try $0.get() } == [.released])
+            let again = try #require(try store.acquire(batch: [request("free")])[0].get().lease)
+            #expect(again.token > lease.token)
+            #expect(try store.runs(of: "free", limit: 5).map(\.token) == [again.token, lease.token])
+        }
+    }
+
+    @Test func aVersion1DatabaseMigratesToVersion4AndItsLockExcludesABatch() async throws {
+        let name = Test.current?.name ?? "test"
+        try await offPool {
+            let database = try Database(name)
+            defer { database.drop() }
+            try database.createVersion1()
+            let old = try database.v1Acquire("held-by-old", owner: "old-binary")
+            #expect(old.acquired)
+            let store = try database.store()
+            try store.migrate()
+            #expect(try database.recordedVersion() == 5)
+            let answers = store.acquire(batch: [request("held-by-old")])
+            #expect((try answers[0].get()).refusal?.holder?.token == old.token)
+            #expect(try database.v1Release("held-by-old", token: old.token) == "released")
+            #expect(try store.acquire(batch: [request("held-by-old")])[0].get().lease != nil)
+        }
+    }
+
+    @Test func aStoreThatMayNotMigrateRefusesAVersion2SchemaForBatches() async throws {
+        let name = Test.current?.name ?? "test"
+        try await offPool {
+            let database = try Database(name)
+            defer { database.drop() }
+            try createVersion2(database)
+            let store = try database.store(migratesAutomatically: false)
+            let answers = store.acquire(batch: [request("x")])
+            guard case .failure(let error as SchemaVersionError) = answers[0] else {
+                Issue.record("expected SchemaVersionError, got \(answers[0])")
+                return
+            }
+            #expect(error.found == 2 && error.required == 5)
+        }
     }
 }

@@ -64,45 +64,51 @@ import Testing
         }
     }
 
-    @Test func aFreshDatabaseRecordsTheCurrentVersion() throws {
-        let database = try Database()
-        defer { database.drop() }
-        let store = try database.store()
-        try store.migrate()
-        #expect(try database.recordedVersion() == 5)
-        try store.migrate()
-        #expect(try database.recordedVersion() == 5)
+    @Test func aFreshDatabaseRecordsTheCurrentVersion() async throws {
+        let name = Test.current?.name ?? "test"
+        try await offPool {
+            let database = try Database(name)
+            defer { database.drop() }
+            let store = try database.store()
+            try store.migrate()
+            #expect(try database.recordedVersion() == 5)
+            try store.migrate()
+            #expect(try database.recordedVersion() == 5)
+        }
     }
 
-    @Test func aLockHeldByAVersion1BinarySurvivesTheMigrationAndBothExcludeEachOther() throws {
-        let database = try Database()
-        defer { database.drop() }
-        try database.createVersion1()
-        #expect(try database.recordedVersion() == nil, "version 1 records no version")
+    @Test func aLockHeldByAVersion1BinarySurvivesTheMigrationAndBothExcludeEachOther() async throws {
+        let name = Test.current?.name ?? "test"
+        try await offPool {
+            let database = try Database(name)
+            defer { database.drop() }
+            try database.createVersion1()
+            #expect(try database.recordedVersion() == nil, "version 1 records no version")
 
-        let old = try database.v1Acquire("held-by-old", owner: "old-binary")
-        #expect(old.acquired)
-        let store = try database.store()
-        try store.migrate()
-        #expect(try database.recordedVersion() == 5)
+            let old = try database.v1Acquire("held-by-old", owner: "old-binary")
+            #expect(old.acquired)
+            let store = try database.store()
+            try store.migrate()
+            #expect(try database.recordedVersion() == 5)
 
-        // The old binary's lock still holds, for the new binary…
-        let refused = try store.acquire(LockRequest(lockID: "held-by-old", owner: "new-binary", ttl: .seconds(60), liveness: nil))
-        #expect(refused.refusal?.holder?.owner == "old-binary")
-        #expect(refused.refusal?.holder?.token == old.token)
-        // …and the old binary releases it through its own function.
-        #expect(try database.v1Release("held-by-old", token: old.token) == "released")
+            // The old binary's lock still holds, for the new binary…
+            let refused = try store.acquire(LockRequest(lockID: "held-by-old", owner: "new-binary", ttl: .seconds(60), liveness: nil))
+            #expect(refused.refusal?.holder?.owner == "old-binary")
+            #expect(refused.refusal?.holder?.token == old.token)
+            // …and the old binary releases it through its own function.
+            #expect(try database.v1Release("held-by-old", token: old.token) == "released")
 
-        // A lock the new binary holds excludes an old binary, and the other way round.
-        let lease = try #require(try store.acquire(LockRequest(lockID: "shared", owner: "new-binary", ttl: .seconds(60), liveness: nil)).lease)
-        let oldTry = try database.v1Acquire("shared", owner: "old-binary")
-        #expect(!oldTry.acquired)
-        #expect(oldTry.owner == "new-binary" && oldTry.token == lease.token)
-        #expect(try store.release(lease) == .released)
-        let oldWins = try database.v1Acquire("shared", owner: "old-binary")
-        #expect(oldWins.acquired && oldWins.token > lease.token, "tokens keep growing across binaries")
-        let newRefused = try store.acquire(LockRequest(lockID: "shared", owner: "new-binary", ttl: .seconds(60), liveness: nil))
-        #expect(newRefused.refusal?.holder?.owner == "old-binary")
+            // A lock the new binary holds excludes an old binary, and the other way round.
+            let lease = try #require(try store.acquire(LockRequest(lockID: "shared", owner: "new-binary", ttl: .seconds(60), liveness: nil)).lease)
+            let oldTry = try database.v1Acquire("shared", owner: "old-binary")
+            #expect(!oldTry.acquired)
+            #expect(oldTry.owner == "new-binary" && oldTry.token == lease.token)
+            #expect(try store.release(lease) == .released)
+            let oldWins = try database.v1Acquire("shared", owner: "old-binary")
+            #expect(oldWins.acquired && oldWins.token > lease.token, "tokens keep growing across binaries")
+            let newRefused = try store.acquire(LockRequest(lockID: "shared", owner: "new-binary", ttl: .seconds(60), liveness: nil))
+            #expect(newRefused.refusal?.holder?.owner == "old-binary")
+        }
     }
 
     /// Versions 2 (the run ledger) and 3 (tokens on the clock) are what a fleet runs before
@@ -150,75 +156,87 @@ import Testing
         #expect(try oldAcquire(tickUS: 1_795_000_120_000_000).acquired)
     }
 
-    @Test func onceATickIsClaimedByEitherBinaryTheOtherSeesItAsAlreadyRan() throws {
-        let database = try Database()
-        defer { database.drop() }
-        try database.createVersion1()
-        let store = try database.store()
-        try store.migrate()
-        let tick = Date(timeIntervalSince1970: 1_795_000_000)
-        let old = try database.v1Acquire("ticked", owner: "old-binary", tick: tick)
-        #expect(old.acquired)
-        #expect(try database.v1Release("ticked", token: old.token) == "released")
-        let again = try store.acquire(LockRequest(lockID: "ticked", owner: "new-binary", ttl: .seconds(60), liveness: nil, tick: tick))
-        guard again.refusal?.reason.alreadyRan != nil else {
-            Issue.record("expected already_ran, got \(again)")
-            return
+    @Test func onceATickIsClaimedByEitherBinaryTheOtherSeesItAsAlreadyRan() async throws {
+        let name = Test.current?.name ?? "test"
+        try await offPool {
+            let database = try Database(name)
+            defer { database.drop() }
+            try database.createVersion1()
+            let store = try database.store()
+            try store.migrate()
+            let tick = Date(timeIntervalSince1970: 1_795_000_000)
+            let old = try database.v1Acquire("ticked", owner: "old-binary", tick: tick)
+            #expect(old.acquired)
+            #expect(try database.v1Release("ticked", token: old.token) == "released")
+            let again = try store.acquire(LockRequest(lockID: "ticked", owner: "new-binary", ttl: .seconds(60), liveness: nil, tick: tick))
+            guard again.refusal?.reason.alreadyRan != nil else {
+                Issue.record("expected already_ran, got \(again)")
+                return
+            }
+            let next = try #require(try store.acquire(
+                LockRequest(lockID: "ticked", owner: "new-binary", ttl: .seconds(60), liveness: nil, tick: tick + 60)
+            ).lease)
+            #expect(try store.release(next) == .released)
+            #expect(try database.v1Acquire("ticked", owner: "old-binary", tick: tick + 60).reason == "already_ran")
         }
-        let next = try #require(try store.acquire(
-            LockRequest(lockID: "ticked", owner: "new-binary", ttl: .seconds(60), liveness: nil, tick: tick + 60)
-        ).lease)
-        #expect(try store.release(next) == .released)
-        #expect(try database.v1Acquire("ticked", owner: "old-binary", tick: tick + 60).reason == "already_ran")
     }
 
-    @Test func version1FunctionsKeepTheirDefinitionsButAcquireDrawsTokensOnTheClock() throws {
-        let database = try Database()
-        defer { database.drop() }
-        try database.createVersion1()
-        let before = try database.v1FunctionDefinitions()
-        let oldToken = try database.v1Acquire("before", owner: "old-binary").token
-        try database.store().migrate()
-        let after = try database.v1FunctionDefinitions()
-        #expect(Array(after.dropFirst()) == Array(before.dropFirst()), "heartbeat and release stay as version 1 defined them")
-        #expect(after.first != before.first, "version 3 redefines version 1's acquire: tokens on the clock")
-        #expect(after.first??.contains("greatest(") == true)
-        let clockToken = try database.v1Acquire("after-migration", owner: "old-binary").token
-        #expect(clockToken > 1_700_000_000_000_000 && clockToken > oldToken, "a running version-1 binary now draws tokens on the clock")
+    @Test func version1FunctionsKeepTheirDefinitionsButAcquireDrawsTokensOnTheClock() async throws {
+        let name = Test.current?.name ?? "test"
+        try await offPool {
+            let database = try Database(name)
+            defer { database.drop() }
+            try database.createVersion1()
+            let before = try database.v1FunctionDefinitions()
+            let oldToken = try database.v1Acquire("before", owner: "old-binary").token
+            try database.store().migrate()
+            let after = try database.v1FunctionDefinitions()
+            #expect(Array(after.dropFirst()) == Array(before.dropFirst()), "heartbeat and release stay as version 1 defined them")
+            #expect(after.first != before.first, "version 3 redefines version 1's acquire: tokens on the clock")
+            #expect(after.first??.contains("greatest(") == true)
+            let clockToken = try database.v1Acquire("after-migration", owner: "old-binary").token
+            #expect(clockToken > 1_700_000_000_000_000 && clockToken > oldToken, "a running version-1 binary now draws tokens on the clock")
 
-        // A version-1 binary starting after the upgrade re-runs its own migration: the recorded
-        // version stays, and new binaries keep working (its own acquire is back on the sequence,
-        // which the README tells operators to avoid by not restarting version-1 binaries).
-        try database.createVersion1()
-        #expect(try database.recordedVersion() == 5)
-        let store = try database.store()
-        let lease = try #require(try store.acquire(LockRequest(lockID: "after", owner: "new", ttl: .seconds(60), liveness: nil)).lease)
-        #expect(try store.release(lease) == .released)
-    }
-
-    @Test func aStoreThatMayNotMigrateRefusesAnOldSchemaNamingJobkitMigrate() throws {
-        let database = try Database()
-        defer { database.drop() }
-        try database.createVersion1()
-        let store = try database.store(migratesAutomatically: false)
-        let request = LockRequest(lockID: "x", owner: "new", ttl: .seconds(60), liveness: nil)
-        let error = try #require(throws: SchemaVersionError.self) { try store.acquire(request) }
-        #expect(error.found == 1 && error.required == 5)
-        #expect(error.isPermanent)
-        #expect(error.description.contains("jobkit migrate"), "\(error)")
-        #expect(try store.locks().isEmpty, "listing locks needs only version 1")
-
-        try database.store().migrate()
-        #expect(try store.acquire(request).lease != nil, "an operator's migration takes effect without a restart")
-    }
-
-    @Test func aMissingSchemaIsVersion0() throws {
-        let database = try Database()
-        defer { database.drop() }
-        let error = try #require(throws: SchemaVersionError.self) {
-            try database.store(migratesAutomatically: false).locks()
+            // A version-1 binary starting after the upgrade re-runs its own migration: the recorded
+            // version stays, and new binaries keep working (its own acquire is back on the sequence,
+            // which the README tells operators to avoid by not restarting version-1 binaries).
+            try database.createVersion1()
+            #expect(try database.recordedVersion() == 5)
+            let store = try database.store()
+            let lease = try #require(try store.acquire(LockRequest(lockID: "after", owner: "new", ttl: .seconds(60), liveness: nil)).lease)
+            #expect(try store.release(lease) == .released)
         }
-        #expect(error.found == 0)
-        #expect(error.description.contains("There is no JobKit schema"), "\(error)")
+    }
+
+    @Test func aStoreThatMayNotMigrateRefusesAnOldSchemaNamingJobkitMigrate() async throws {
+        let name = Test.current?.name ?? "test"
+        try await offPool {
+            let database = try Database(name)
+            defer { database.drop() }
+            try database.createVersion1()
+            let store = try database.store(migratesAutomatically: false)
+            let request = LockRequest(lockID: "x", owner: "new", ttl: .seconds(60), liveness: nil)
+            let error = try #require(throws: SchemaVersionError.self) { try store.acquire(request) }
+            #expect(error.found == 1 && error.required == 5)
+            #expect(error.isPermanent)
+            #expect(error.description.contains("jobkit migrate"), "\(error)")
+            #expect(try store.locks().isEmpty, "listing locks needs only version 1")
+
+            try database.store().migrate()
+            #expect(try store.acquire(request).lease != nil, "an operator's migration takes effect without a restart")
+        }
+    }
+
+    @Test func aMissingSchemaIsVersion0() async throws {
+        let name = Test.current?.name ?? "test"
+        try await offPool {
+            let database = try Database(name)
+            defer { database.drop() }
+            let error = try #require(throws: SchemaVersionError.self) {
+                try database.store(migratesAutomatically: false).locks()
+            }
+            #expect(error.found == 0)
+            #expect(error.description.contains("There is no JobKit schema"), "\(error)")
+        }
     }
 }

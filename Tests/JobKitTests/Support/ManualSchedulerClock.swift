@@ -67,7 +67,7 @@ final class ManualSchedulerClock: SchedulerClock {
 
     /// Waits until `count` sleepers wait for deadlines later than now, and returns the earliest.
     @discardableResult
-    func waitForSleepers(_ count: Int, timeout: Duration = .seconds(30)) async throws -> Date {
+    func waitForSleepers(_ count: Int, timeout: Duration = .seconds(60)) async throws -> Date {
         try await poll(timeout: timeout, "\(count) sleeping scheduler timers") {
             state.withLock { state in
                 let waiting = state.sleepers.values.filter { $0.deadline > state.now }.map(\.deadline).sorted()
