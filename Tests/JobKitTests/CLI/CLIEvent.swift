@@ -29,8 +29,11 @@ struct CLIEvent: CustomStringConvertible {
     }
 
     /// The `tick` field as milliseconds since the Unix epoch, when it is a JobKit timestamp.
-    var tickMilliseconds: Int64? {
-        guard let tick = self["tick"] else { return nil }
+    var tickMilliseconds: Int64? { milliseconds("tick") }
+
+    /// A timestamp field (`tick`, `ts`) as milliseconds since the Unix epoch.
+    func milliseconds(_ key: String) -> Int64? {
+        guard let tick = self[key] else { return nil }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         guard let date = formatter.date(from: tick) else { return nil }

@@ -83,7 +83,9 @@ extension FleetTests {
         }
         #expect(missedWhilePaused.isEmpty, "paused ticks are not missed: \(missedWhilePaused)")
         let otherTicks = try fleet.runs().filter { $0.job == otherName && $0.tickMS > pausedAtMS && $0.tickMS < resumedAtMS }
-        #expect(otherTicks.count >= 3, "the other job runs on: \(otherTicks)")
+        // Every process is stopped and restarted inside the pause, so the other job runs only
+        // while they are up: at least once before and once after the restart.
+        #expect(otherTicks.count >= 2, "the other job runs on: \(otherTicks)")
         #expect(try scenario.analyze().overlaps.isEmpty)
         expectCleanExits(fleet)
     }
