@@ -15,7 +15,7 @@ import Testing
     @Test func waitForReturnsAnEventLoggedLaterFromAnotherTask() async throws {
         let recorder = EventRecorder()
         let logger = recorder.logger()
-        async let succeeded = recorder.waitFor(.jobSucceeded)
+        async let succeeded = recorder.waitFor(.jobSucceeded, timeout: .seconds(60))
         try await Self.untilWaiting(recorder)
         #expect(recorder.first(.jobSucceeded) == nil)
 

@@ -105,7 +105,7 @@ extension SchedulerMissedTests {
         mutex.metrics = JobKitMetrics(factory: metrics)
         let job = ScheduledJob(name: "counted", schedule: .every(.seconds(10)), grace: .seconds(5), job: CountingJob(log: log))
         try await Base().withScheduler(try Scheduler(jobs: [job], mutex: mutex, clock: clock)) { _ in
-            _ = try await poll(timeout: .seconds(30), "the catch-up run") { log.count >= 1 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the catch-up run") { log.count >= 1 ? true : nil }
             try await clock.waitForSleepers(1)
         }
         let missed = try #require(recorder.events(.jobMissed).first?.integer("missed"))

@@ -34,7 +34,7 @@ import Testing
         let recorder = EventRecorder()
         let job = ScheduledJob(name: "deploy", schedule: .every(.seconds(10)), grace: .seconds(5), job: CountingJob(log: log))
         try await Base().withScheduler(try scheduler(job, store, clock, recorder)) { _ in
-            _ = try await poll(timeout: .seconds(30), "the catch-up run") { log.count >= 1 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the catch-up run") { log.count >= 1 ? true : nil }
             try await clock.waitForSleepers(1)
         }
         #expect(log.all == [Self.tick0], "the latest tick, within grace, runs once")
