@@ -221,15 +221,7 @@ extension JobsFileValidator {
     /// An `overlap` policy (`"skip"` or `"queue_one"`), or nil after reporting what is wrong,
     /// with a did-you-mean for a near miss.
     mutating func overlap(_ value: JSONValue, scope: JobsFileScope) -> OverlapPolicy? {
-        guard let text = string(value, field: "overlap", scope: scope) else { return nil }
-        if let policy = OverlapPolicy(name: text) { return policy }
-        let choices = OverlapPolicy.names.map { "\"\($0)\"" }.joined(separator: " or ")
-        var message = "\"\(JSONValue.abbreviated(text))\" is not an overlap policy; use \(choices)."
-        if let suggestion = Suggestions.closest(to: text.lowercased(), among: OverlapPolicy.names) {
-            message = "\"\(JSONValue.abbreviated(text))\" is not an overlap policy; did you mean \"\(suggestion)\"? Use \(choices)."
-        }
-        report(message, at: value.offset, scope: scope, field: "overlap")
-        return nil
+        policy(value, field: "overlap", kind: "an overlap policy", names: OverlapPolicy.names, scope: scope, OverlapPolicy.init(name:))
     }
 
     /// A grace period: at least ``shortestGrace``.
@@ -251,14 +243,23 @@ extension JobsFileValidator {
     /// A `catchup` policy (`"latest"` or `"none"`), or nil after reporting what is wrong, with
     /// a did-you-mean for a near miss.
     mutating func catchUp(_ value: JSONValue, scope: JobsFileScope) -> CatchUp? {
-        guard let text = string(value, field: "catchup", scope: scope) else { return nil }
-        if let policy = CatchUp(name: text) { return policy }
-        let choices = CatchUp.names.map { "\"\($0)\"" }.joined(separator: " or ")
-        var message = "\"\(JSONValue.abbreviated(text))\" is not a catch-up policy; use \(choices)."
-        if let suggestion = Suggestions.closest(to: text.lowercased(), among: CatchUp.names) {
-            message = "\"\(JSONValue.abbreviated(text))\" is not a catch-up policy; did you mean \"\(suggestion)\"? Use \(choices)."
+        policy(value, field: "catchup", kind: "a catch-up policy", names: CatchUp.names, scope: scope, CatchUp.init(name:))
+    }
+
+    /// A policy named by a string in `field` (one of `names`), or nil after reporting what is
+    /// wrong: `kind` says what it should have been, with a did-you-mean for a near miss.
+    private mutating func policy<Policy>(
+        _ value: JSONValue, field: String, kind: String, names: [String], scope: JobsFileScope,
+        _ make: (String) -> Policy?
+    ) -> Policy? {
+        guard let text = string(value, field: field, scope: scope) else { return nil }
+        if let policy = make(text) { return policy }
+        let choices = names.map { "\"\($0)\"" }.joined(separator: " or ")
+        var message = "\"\(JSONValue.abbreviated(text))\" is not \(kind); use \(choices)."
+        if let suggestion = Suggestions.closest(to: text.lowercased(), among: names) {
+            message = "\"\(JSONValue.abbreviated(text))\" is not \(kind); did you mean \"\(suggestion)\"? Use \(choices)."
         }
-        report(message, at: value.offset, scope: scope, field: "catchup")
+        report(message, at: value.offset, scope: scope, field: field)
         return nil
     }
 

@@ -24,8 +24,11 @@ extension Scheduler {
         let byName = Dictionary(uniqueKeysWithValues: jobs.map { ($0.name, $0) })
         await withDiscardingTaskGroup { runs in
             while !stopping.isRaised {
+                let attemptStarted = ContinuousClock.now
                 do {
                     let snapshot = try await BlockingQueue.run { try store.controls(for: names, seenBy: owner) }
+                    // Not `health.succeeded()`: the controls answering does not prove the lock
+                    // table does (it may be dropped or denied), so only a fire ends an outage.
                     polledPauses.withLock { $0 = snapshot.pauses }
                     for request in snapshot.triggers {
                         guard let job = byName[request.job], let tracker = trackers[job.name], tracker.tryStart() else { continue }
@@ -41,7 +44,7 @@ extension Scheduler {
                     logger.debug("The lock store keeps no fleet controls; the scheduler does not poll them.")
                     return
                 } catch {
-                    health.failed(error, job: nil)
+                    health.failed(error, job: nil, attemptStarted: attemptStarted)
                 }
                 let deadline = wallClock.now().addingTimeInterval(configuration.controlInterval.jobKitTimeInterval)
                 do {
@@ -63,15 +66,12 @@ extension Scheduler {
     /// Runs `job` once for trigger request `request`, through its lock (never next to a
     /// running one); the store claims the request with the lock, so one scheduler runs it.
     private func fireManually(_ job: ScheduledJob, request: TriggerRequest, health: StoreHealth) async {
+        let started = ContinuousClock.now
         let outcome = await job.job.run(
             using: mutex, tick: nil, ttl: job.ttl, lockID: job.lockID, jobName: job.name, jobType: job.jobType,
             wait: nil, run: RunStart(job: job.name, jobType: job.jobType ?? job.job.instanceJobTypeName, kind: .manual, trigger: request.id),
             whenAcquired: { _ in }
         )
-        if case .storeUnavailable(let error) = outcome {
-            health.failed(error, job: job.name)
-        } else {
-            health.succeeded()
-        }
+        record(outcome, health: health, job: job, attemptStarted: started)
     }
 }
