@@ -113,9 +113,12 @@ final class AlarmClock: Sendable {
     }
 
     /// Cancels alarms; an alarm already firing is not stopped.
-    func cancel(_ ids: some Sequence<ID>) {
+    ///
+    /// - Returns: how many of `ids` were still pending, and so will never fire.
+    @discardableResult
+    func cancel(_ ids: some Sequence<ID>) -> Int {
         state.withLock { state in
-            for id in ids { state.actions[id.value] = nil }
+            ids.reduce(0) { count, id in count + (state.actions.removeValue(forKey: id.value) == nil ? 0 : 1) }
         }
     }
 
