@@ -7,7 +7,7 @@ import Testing
 /// so they run one at a time with the other fleet scenarios.
 extension FleetTests {
     /// `jobkit history JOB --json` on the fleet's database: its runs, newest first.
-    private static func history(_ fleet: Fleet, _ job: FleetJob) async throws -> [[String: Any]] {
+    static func history(_ fleet: Fleet, _ job: FleetJob) async throws -> [[String: Any]] {
         let process = try await JobKitProcess.run([
             "history", fleet.name(of: job), "--json", "--limit", "1000", "--database-url", fleet.databaseURL,
         ])
