@@ -1,5 +1,6 @@
 import Foundation
 @testable import JobKit
+import MetricsTestKit
 import Testing
 
 /// `queue_one` and a scheduler that stops: the tick waiting in the queue did not run, and is
@@ -16,9 +17,10 @@ import Testing
         let job = ScheduledJob(
             name: "queued-stop", schedule: .every(.seconds(10)), grace: .seconds(5), job: CountingJob(log: log), overlap: .queueOne
         )
-        let scheduler = try Scheduler(
-            jobs: [job], mutex: DBMutex(store: store, owner: "stopping", heartbeat: nil, logger: recorder.logger()), clock: clock
-        )
+        let metrics = TestMetrics()
+        var mutex = DBMutex(store: store, owner: "stopping", heartbeat: nil, logger: recorder.logger())
+        mutex.metrics = JobKitMetrics(factory: metrics)
+        let scheduler = try Scheduler(jobs: [job], mutex: mutex, clock: clock)
         try await SchedulerTests().withScheduler(scheduler) { _ in
             _ = try await poll(timeout: .seconds(60), "the tick waiting in the queue") {
                 store.locks().contains { $0.lockID == job.queueLockID && $0.status == .held } ? true : nil
@@ -29,5 +31,6 @@ import Testing
         let skipped = recorder.events(.jobSkipped)
         #expect(skipped.count == 1 && skipped.first?["reason"] == "stopping", "\(skipped)")
         #expect(skipped.first?["tick"] == tick0.jobKitTimestamp)
+        #expect(metrics.counterTotal(label: "jobkit_skips_total", dimensions: [("job", job.name), ("reason", "stopping")]) == 1)
     }
 }
