@@ -113,3 +113,27 @@ extension SchedulerMissedTests {
         #expect(metrics.counterTotal(label: "jobkit_missed_ticks_total", dimensions: [("job", "counted")]) == missed)
     }
 }
+
+extension SchedulerTests {
+    /// A tick skipped as paused is counted with its `job.skipped` reason.
+    @Test func aPausedTickIsCountedAsASkipWithReasonPaused() async throws {
+        let store = InMemoryLockStore()
+        _ = try await store.pause("held-back", reason: "INC-3", by: "ops")
+        let clock = ManualSchedulerClock(Self.start)
+        let metrics = TestMetrics()
+        let log = TickLog()
+        let recorder = EventRecorder()
+        let scheduler = try Scheduler(
+            jobs: [ScheduledJob(name: "held-back", schedule: .every(.seconds(10)), catchUp: .none, job: CountingJob(log: log))],
+            mutex: mutex(store, recorder, metrics), clock: clock
+        )
+        try await withScheduler(scheduler) { _ in
+            let next = try await clock.waitForSleepers(1)
+            clock.advance(to: next)
+            _ = try await recorder.waitFor(.jobSkipped, timeout: .seconds(60))
+        }
+        #expect(log.count == 0)
+        #expect(recorder.events(.jobSkipped).first?["reason"] == "paused")
+        #expect(metrics.counterTotal(label: "jobkit_skips_total", dimensions: [("job", "held-back"), ("reason", "paused")]) == 1)
+    }
+}
