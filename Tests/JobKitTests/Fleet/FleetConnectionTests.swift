@@ -31,7 +31,7 @@ struct FleetConnectionTests {
         )
         var cutMS: Int64 = 0
         try await scenario.run(.uniform(3)) { fleet in
-            try await Fleet.waitFor("two runs", timeout: .seconds(10)) { try fleet.runs().count >= 2 ? true : nil }
+            try await Fleet.waitFor("two runs", timeout: .seconds(60)) { try fleet.runs().count >= 2 ? true : nil }
             cutMS = FleetTime.nowNS() / 1_000_000
             try PostgresTestSQL.run(
                 url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(application)'"
@@ -62,7 +62,7 @@ struct FleetConnectionTests {
         let scenario = try FleetScenario("pgbouncer", jobs: [job], databaseURL: bouncer)
         var cutMS: Int64 = 0
         try await scenario.run(.uniform(3)) { fleet in
-            try await Fleet.waitFor("three runs", timeout: .seconds(15)) { try fleet.runs().count >= 3 ? true : nil }
+            try await Fleet.waitFor("three runs", timeout: .seconds(60)) { try fleet.runs().count >= 3 ? true : nil }
             cutMS = FleetTime.nowNS() / 1_000_000
             // KILL drops every client and server connection and holds new ones until RESUME.
             try PostgresTestSQL.run(admin, "KILL jobkit_test")

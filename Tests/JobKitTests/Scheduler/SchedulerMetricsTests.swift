@@ -50,23 +50,23 @@ extension SchedulerTests {
         try await withScheduler(scheduler) { _ in
             try await clock.waitForSleepers(2)
             clock.advance(to: Date(timeIntervalSince1970: 1_800_000_010))
-            _ = try await poll(timeout: .seconds(30), "the slow run to start") { log.count == 1 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the slow run to start") { log.count == 1 ? true : nil }
             try await clock.waitForSleepers(2)
             clock.advance(to: Date(timeIntervalSince1970: 1_800_000_020))   // "slow" still runs tick 10
-            _ = try await poll(timeout: .seconds(30), "the still_running skip") {
+            _ = try await poll(timeout: .seconds(60), "the still_running skip") {
                 metrics.counterTotal(label: "jobkit_skips_total", dimensions: [("job", "slow"), ("reason", "still_running")]) == 1
                     ? true : nil
             }
             try await clock.waitForSleepers(2)
             clock.advance(to: Date(timeIntervalSince1970: 1_800_000_045))   // "late" misses 30 and 40 by more than 3 s
-            let misfire = try await poll(timeout: .seconds(30), "late's misfire") {
+            let misfire = try await poll(timeout: .seconds(60), "late's misfire") {
                 recorder.events(.jobMisfired).first { $0["job"] == "late" }
             }
             let missed = try #require(misfire.integer("missed"))
             #expect(missed == 2)
             #expect(metrics.counterTotal(label: "jobkit_misfires_total", dimensions: [("job", "late")]) == Int64(missed))
             gate.open()
-            _ = try await poll(timeout: .seconds(30), "the slow run to end") { scheduler.activeRuns == 0 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the slow run to end") { scheduler.activeRuns == 0 ? true : nil }
         }
     }
 
@@ -80,7 +80,7 @@ extension SchedulerTests {
             mutex: mutex(store, EventRecorder(), metrics), clock: clock
         )
         try await withScheduler(scheduler) { _ in
-            _ = try await poll(timeout: .seconds(30), "the outage to be seen") { scheduler.health.storeError }
+            _ = try await poll(timeout: .seconds(60), "the outage to be seen") { scheduler.health.storeError }
             #expect(scheduler.health.phase == .starting, "the loop is alive while it retries")
             #expect(try metrics.expectMeter("jobkit_store_up").lastValue == 0)
             #expect(await scheduler.checkStore().storeError != nil, "a check during the outage fails")

@@ -85,9 +85,9 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                _ = try await recorder.waitFor(.schedulerStarted, timeout: .seconds(30))
+                _ = try await recorder.waitFor(.schedulerStarted, timeout: .seconds(60))
                 trigger.triggerGracefulShutdown()
-                _ = try await recorder.waitFor(.schedulerStopped, timeout: .seconds(30))
+                _ = try await recorder.waitFor(.schedulerStopped, timeout: .seconds(60))
                 try await group.waitForAll()
             }
         }
