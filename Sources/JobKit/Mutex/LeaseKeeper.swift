@@ -178,8 +178,10 @@ final class LeaseKeeper: Sendable {
     /// Reports `lock.expired` after the fact when the release found the TTL run out before
     /// the keeper's own alarm did (a loaded machine may run that alarm late): every run whose
     /// TTL ran out says so with `lock.expired` before its `job.overran`.
+    ///
+    /// Not after a `lock.lost`: a beat that found the lease gone has said what happened.
     func releaseAnswered(_ release: Result<ReleaseResult, any Error>) {
-        guard case .success(let outcome) = release else { return }
+        guard case .success(let outcome) = release, loss == nil else { return }
         switch outcome {
         case .expired:
             reportExpired(afterStop: true)
