@@ -21,12 +21,12 @@ import Testing
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .seconds(30))
+                try await Task.sleep(for: .seconds(60))
                 return nil
             }
             signal.raise()
             defer { group.cancelAll() }
-            return try #require(try await group.next() ?? nil, "the sleep did not end within 30 s")
+            return try #require(try await group.next() ?? nil, "the sleep did not end within 60 s")
         }
     }
 
