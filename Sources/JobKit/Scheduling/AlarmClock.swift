@@ -117,8 +117,11 @@ final class AlarmClock: Sendable {
     /// - Returns: how many of `ids` were still pending, and so will never fire.
     @discardableResult
     func cancel(_ ids: some Sequence<ID>) -> Int {
-        state.withLock { state in
-            ids.reduce(0) { count, id in count + (state.actions.removeValue(forKey: id.value) == nil ? 0 : 1) }
+        // The ids are copied out first: a generic sequence used inside the lock's closure is
+        // not known to be Sendable, which the release build's region checker rejects.
+        let values = ids.map(\.value)
+        return state.withLock { state in
+            values.reduce(0) { count, id in count + (state.actions.removeValue(forKey: id) == nil ? 0 : 1) }
         }
     }
 
