@@ -17,6 +17,19 @@ struct LogFields {
         var value: Logger.MetadataValue
     }
 
+    /// A JobKit field and its print position (structs rather than tuples: the compiler copies
+    /// them without the runtime's generic tuple witnesses).
+    private struct RankedField {
+        var rank: Int
+        var field: Field
+    }
+
+    /// A key of ``LogKeys/printOrder``: where it prints and under which name.
+    private struct KnownKey {
+        var rank: Int
+        var name: String
+    }
+
     /// The names every line prints before the fields.
     static let reservedNames: Set<String> = ["ts", "level", "event", "message"]
 
@@ -35,19 +48,19 @@ struct LogFields {
         // application's. Without a metadata provider the handler's and the call's metadata are
         // walked in place (a call's key wins) rather than merged into a new dictionary.
         var event: Logger.MetadataValue?
-        var jobKit: [(rank: Int, name: String, value: Logger.MetadataValue)] = []
-        var others: [(name: String, value: Logger.MetadataValue)] = []
+        var jobKit: [RankedField] = []
+        var others: [Field] = []
         var unknownJobKitKeys = false
         func place(_ key: String, _ value: Logger.MetadataValue) {
             if key == LogKeys.event {
                 event = value
             } else if let known = Self.known[key] {
-                jobKit.append((known.rank, known.name, value))
+                jobKit.append(RankedField(rank: known.rank, field: Field(name: known.name, value: value)))
             } else if key.hasPrefix(LogKeys.prefix) {
                 unknownJobKitKeys = true
-                jobKit.append((Int.max, String(key.dropFirst(LogKeys.prefix.count)), value))
+                jobKit.append(RankedField(rank: Int.max, field: Field(name: String(key.dropFirst(LogKeys.prefix.count)), value: value)))
             } else {
-                others.append((key, value))
+                others.append(Field(name: key, value: value))
             }
         }
         let callMetadata = logEvent.metadata
@@ -72,12 +85,12 @@ struct LogFields {
         case nil: self.event = nil
         }
 
-        jobKit.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.name < $1.name }
+        jobKit.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.field.name < $1.field.name }
         var fields: [Field] = []
         fields.reserveCapacity(jobKit.count + others.count + 1)
         if !unknownJobKitKeys, others.isEmpty, logEvent.error == nil {
             // Known JobKit names are distinct and none is a line's own key: nothing to rename.
-            for field in jobKit { fields.append(Field(name: field.name, value: field.value)) }
+            for ranked in jobKit { fields.append(ranked.field) }
             self.fields = fields
             return
         }
@@ -88,19 +101,19 @@ struct LogFields {
             while !taken.insert(name).inserted { name = "_" + name }
             fields.append(Field(name: name, value: value))
         }
-        for field in jobKit { claim(field.name, field.value) }
+        for ranked in jobKit { claim(ranked.field.name, ranked.field.value) }
         if let error = logEvent.error { claim("error", .string(String(describing: error))) }
         for field in others { claim(field.name, field.value) }
         self.fields = fields
     }
 
     /// JobKit's fields by full key (`jobkit.lock_id`): their print position and printed name.
-    private static let known: [String: (rank: Int, name: String)] = {
-        var known: [String: (rank: Int, name: String)] = [:]
+    private static let known: [String: KnownKey] = {
+        var known: [String: KnownKey] = [:]
         for (position, key) in LogKeys.printOrder.enumerated() where known[key] == nil {
             let name = String(key.dropFirst(LogKeys.prefix.count))
             precondition(!reservedNames.contains(name), "LogKeys.\(name) would shadow a line's own key")
-            known[key] = (position, name)
+            known[key] = KnownKey(rank: position, name: name)
         }
         return known
     }()
