@@ -23,6 +23,38 @@ extension Date {
         var seconds = time_t(wholeSeconds)
         var parts = tm()
         gmtime_r(&seconds, &parts)
+        let year = parts.tm_year + 1900
+        guard (0...9999).contains(year) else { return Self.timestamp(parts, milliseconds: milliseconds) }
+        // Every part has a fixed width: the 24 bytes are written in place, with no string per part.
+        return String(unsafeUninitializedCapacity: 24) { bytes in
+            func put(_ value: Int32, width: Int, at end: Int) {
+                var value = value
+                for index in stride(from: end - 1, through: end - width, by: -1) {
+                    bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, width: 4, at: 4)
+            bytes[4] = UInt8(ascii: "-")
+            put(parts.tm_mon + 1, width: 2, at: 7)
+            bytes[7] = UInt8(ascii: "-")
+            put(parts.tm_mday, width: 2, at: 10)
+            bytes[10] = UInt8(ascii: "T")
+            put(parts.tm_hour, width: 2, at: 13)
+            bytes[13] = UInt8(ascii: ":")
+            put(parts.tm_min, width: 2, at: 16)
+            bytes[16] = UInt8(ascii: ":")
+            put(parts.tm_sec, width: 2, at: 19)
+            bytes[19] = UInt8(ascii: ".")
+            put(milliseconds, width: 3, at: 23)
+            bytes[23] = UInt8(ascii: "Z")
+            return 24
+        }
+    }
+
+    /// The timestamp of a year outside 0–9999: the year takes as many digits as it needs, and a
+    /// sign when negative.
+    private static func timestamp(_ parts: tm, milliseconds: Int32) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
         func append(_ value: Int32, width: Int) {

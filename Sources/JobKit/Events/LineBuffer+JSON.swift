@@ -53,6 +53,11 @@ extension LineBuffer {
         case .string(let text):
             appendJSONString(text)
         case .stringConvertible(let convertible):
+            // JobKit's own numbers (`.number`) are `Int64`: printed without a string in between.
+            if let integer = convertible as? Int64 {
+                appendDecimal(integer)
+                return
+            }
             switch LogScalar(convertible) {
             case .number(let text): append(raw: text)
             case .bool(let flag): append(flag ? "true" : "false")

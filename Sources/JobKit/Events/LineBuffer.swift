@@ -26,6 +26,26 @@ struct LineBuffer {
         bytes.append(UInt8(ascii: ascii))
     }
 
+    /// Appends an integer in decimal, as `String(value)` spells it.
+    mutating func appendDecimal(_ value: Int64) {
+        if value < 0 { append(ascii: "-") }
+        var magnitude = value.magnitude
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        var index = start + digits - 1
+        repeat {
+            bytes[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+            index -= 1
+        } while magnitude > 0
+    }
+
     /// Appends `\u00XX` for a byte below 0x80.
     mutating func appendUnicodeEscape(_ byte: UInt8) {
         append("\\u00")

@@ -17,6 +17,19 @@ struct LogFields {
         var value: Logger.MetadataValue
     }
 
+    /// A JobKit field and its print position (structs rather than tuples: the compiler copies
+    /// them without the runtime's generic tuple witnesses).
+    private struct RankedField {
+        var rank: Int
+        var field: Field
+    }
+
+    /// A key of ``LogKeys/printOrder``: where it prints and under which name.
+    private struct KnownKey {
+        var rank: Int
+        var name: String
+    }
+
     /// The names every line prints before the fields.
     static let reservedNames: Set<String> = ["ts", "level", "event", "message"]
 
@@ -30,54 +43,78 @@ struct LogFields {
         provider: Logger.MetadataProvider?,
         event logEvent: LogEvent
     ) {
-        var merged = handlerMetadata
-        if let provider {
-            merged.merge(provider.get(), uniquingKeysWith: { _, provided in provided })
+        // Each key is sorted into JobKit's known fields (one dictionary look-up gives its
+        // rank and printed name), the event, JobKit-prefixed keys it does not know, and the
+        // application's. Without a metadata provider the handler's and the call's metadata are
+        // walked in place (a call's key wins) rather than merged into a new dictionary.
+        var event: Logger.MetadataValue?
+        var jobKit: [RankedField] = []
+        var others: [Field] = []
+        var unknownJobKitKeys = false
+        func place(_ key: String, _ value: Logger.MetadataValue) {
+            if key == LogKeys.event {
+                event = value
+            } else if let known = Self.known[key] {
+                jobKit.append(RankedField(rank: known.rank, field: Field(name: known.name, value: value)))
+            } else if key.hasPrefix(LogKeys.prefix) {
+                unknownJobKitKeys = true
+                jobKit.append(RankedField(rank: Int.max, field: Field(name: String(key.dropFirst(LogKeys.prefix.count)), value: value)))
+            } else {
+                others.append(Field(name: key, value: value))
+            }
         }
-        if let callMetadata = logEvent.metadata {
-            merged.merge(callMetadata, uniquingKeysWith: { _, call in call })
+        let callMetadata = logEvent.metadata
+        if let provider {
+            var merged = handlerMetadata
+            merged.merge(provider.get(), uniquingKeysWith: { _, provided in provided })
+            if let callMetadata { merged.merge(callMetadata, uniquingKeysWith: { _, call in call }) }
+            jobKit.reserveCapacity(merged.count)
+            for (key, value) in merged { place(key, value) }
+        } else if let callMetadata {
+            jobKit.reserveCapacity(handlerMetadata.count + callMetadata.count)
+            for (key, value) in callMetadata { place(key, value) }
+            for (key, value) in handlerMetadata where callMetadata[key] == nil { place(key, value) }
+        } else {
+            jobKit.reserveCapacity(handlerMetadata.count)
+            for (key, value) in handlerMetadata { place(key, value) }
         }
 
-        switch merged.removeValue(forKey: LogKeys.event) {
+        switch event {
         case .string(let name)?: self.event = name
         case let other?: self.event = other.description
         case nil: self.event = nil
         }
 
-        var jobKit: [(rank: Int, name: String, value: Logger.MetadataValue)] = []
-        var others: [(name: String, value: Logger.MetadataValue)] = []
-        for (key, value) in merged {
-            if key.hasPrefix(LogKeys.prefix) {
-                let name = String(key.dropFirst(LogKeys.prefix.count))
-                jobKit.append((Self.rank[name] ?? Int.max, name, value))
-            } else {
-                others.append((key, value))
-            }
-        }
-        jobKit.sort { ($0.rank, $0.name) < ($1.rank, $1.name) }
-        others.sort { $0.name < $1.name }
-
-        var taken = Self.reservedNames
+        jobKit.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.field.name < $1.field.name }
         var fields: [Field] = []
-        fields.reserveCapacity(merged.count + 1)
+        fields.reserveCapacity(jobKit.count + others.count + 1)
+        if !unknownJobKitKeys, others.isEmpty, logEvent.error == nil {
+            // Known JobKit names are distinct and none is a line's own key: nothing to rename.
+            for ranked in jobKit { fields.append(ranked.field) }
+            self.fields = fields
+            return
+        }
+        others.sort { $0.name < $1.name }
+        var taken = Self.reservedNames
         func claim(_ name: String, _ value: Logger.MetadataValue) {
             var name = name
             while !taken.insert(name).inserted { name = "_" + name }
             fields.append(Field(name: name, value: value))
         }
-        for field in jobKit { claim(field.name, field.value) }
+        for ranked in jobKit { claim(ranked.field.name, ranked.field.value) }
         if let error = logEvent.error { claim("error", .string(String(describing: error))) }
         for field in others { claim(field.name, field.value) }
         self.fields = fields
     }
 
-    /// Print positions of JobKit's fields by short name: who and what first, then when, then why.
-    private static let rank: [String: Int] = {
-        var rank: [String: Int] = [:]
-        for (position, key) in LogKeys.printOrder.enumerated() {
+    /// JobKit's fields by full key (`jobkit.lock_id`): their print position and printed name.
+    private static let known: [String: KnownKey] = {
+        var known: [String: KnownKey] = [:]
+        for (position, key) in LogKeys.printOrder.enumerated() where known[key] == nil {
             let name = String(key.dropFirst(LogKeys.prefix.count))
-            if rank[name] == nil { rank[name] = position }
+            precondition(!reservedNames.contains(name), "LogKeys.\(name) would shadow a line's own key")
+            known[key] = KnownKey(rank: position, name: name)
         }
-        return rank
+        return known
     }()
 }

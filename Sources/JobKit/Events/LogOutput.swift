@@ -1,4 +1,3 @@
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -68,7 +67,7 @@ extension LogOutput {
         }
 
         private let destination: Destination
-        private let lock = Mutex(())
+        private let lock = SleepingLock()
 
         init(_ destination: Destination) {
             self.destination = destination
@@ -78,11 +77,11 @@ extension LogOutput {
             switch destination {
             case .closure(let writeLine):
                 let text = String(decoding: line, as: UTF8.self)
-                lock.withLock { _ in writeLine(text) }
+                lock.withLock { writeLine(text) }
             case .fileDescriptor(let descriptor):
                 line.append(UInt8(ascii: "\n"))
                 line.withUnsafeBytes { bytes in
-                    lock.withLock { _ in Self.writeAll(bytes, to: descriptor) }
+                    lock.withLock { Self.writeAll(bytes, to: descriptor) }
                 }
             }
         }

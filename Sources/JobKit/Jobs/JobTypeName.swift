@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Turns a Swift type into a job type name that every process of a fleet spells the same.
 enum JobTypeName {
@@ -6,9 +7,20 @@ enum JobTypeName {
     /// runtime prints for `private`, `fileprivate` and function-local types. Those segments hold
     /// an address that changes from process to process (ASLR), so a lock id built from them
     /// would differ on every machine and exclude nothing.
+    ///
+    /// Each type's name is worked out once per process and then read from a cache: the
+    /// scheduler asks for it at every fire of every job, and `String(reflecting:)` with the
+    /// search for those segments were 8% of a `jobkit-bench burst` worker's CPU.
     static func of(_ type: Any.Type) -> String {
-        stable(String(reflecting: type))
+        let key = ObjectIdentifier(type)
+        if let known = names.withLock({ $0[key] }) { return known }
+        let name = stable(String(reflecting: type))
+        names.withLock { $0[key] = name }
+        return name
     }
+
+    /// The names worked out so far, by type.
+    private static let names = Mutex<[ObjectIdentifier: String]>([:])
 
     /// `reflected` without its `(unknown context at $…).` segments.
     static func stable(_ reflected: String) -> String {

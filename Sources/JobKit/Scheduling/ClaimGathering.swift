@@ -4,8 +4,15 @@ import Synchronization
 /// One kind of store call (acquires, or releases) gathered for ``ClaimBatcher``: items wait
 /// here until the batch they join is sent, one batch at a time on a serial Dispatch queue.
 final class ClaimGathering<Item: Sendable, Answer: Sendable>: Sendable {
+    /// A claim and the task waiting for its answer. The continuation is unchecked: `flush`
+    /// resumes each exactly once, and a checked one cost an allocation per claim.
+    private struct Waiter {
+        var item: Item
+        var continuation: UnsafeContinuation<Result<Answer, any Error>, Never>
+    }
+
     private struct State {
-        var waiting: [(item: Item, continuation: CheckedContinuation<Result<Answer, any Error>, Never>)] = []
+        var waiting: [Waiter] = []
         var scheduled = false
     }
 
@@ -24,9 +31,9 @@ final class ClaimGathering<Item: Sendable, Answer: Sendable>: Sendable {
 
     /// Adds `item` to the next batch and waits for its answer.
     func submit(_ item: Item) async -> Result<Answer, any Error> {
-        await withCheckedContinuation { continuation in
+        await withUnsafeContinuation { continuation in
             let first = state.withLock { state in
-                state.waiting.append((item, continuation))
+                state.waiting.append(Waiter(item: item, continuation: continuation))
                 defer { state.scheduled = true }
                 return !state.scheduled
             }
