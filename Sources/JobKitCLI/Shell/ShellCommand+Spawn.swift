@@ -18,7 +18,7 @@ extension ShellCommand {
     /// The program is resolved first (see ``resolveProgram()``) so that the common mistakes
     /// get a precise error; what still fails at `posix_spawn` (a race, a missing `#!`
     /// interpreter, a directory that cannot be entered) is mapped to the same errors.
-    func spawn() throws(ShellCommandError) -> ShellProcess {
+    func spawn(marker: String) throws(ShellCommandError) -> ShellProcess {
         let executable = try resolveProgram()
         let output = try makePipe()
         let errors: (read: Int32, write: Int32)
@@ -83,7 +83,6 @@ extension ShellCommand {
         sigdelset(&allSignals, SIGSTOP)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
 
-        let marker = ShellDescendants.newMarker()
         let environmentStrings = environment.filter { $0.key != Self.runVariable }.map { "\($0.key)=\($0.value)" }.sorted()
             + ["\(Self.runVariable)=\(marker)"]
         var pid: pid_t = 0

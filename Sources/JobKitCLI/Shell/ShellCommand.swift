@@ -154,11 +154,14 @@ public struct ShellCommand: Sendable, Hashable {
     ///   executable, missing working directory, spawn failure); `CancellationError` when the
     ///   task was cancelled before the start.
     public func run() async throws -> ShellResult {
-        let process = try await spawnWhenNotBusy()
         // If the scheduler dies (even by kill -9), the watchdog kills the job's group and the
-        // processes that left it.
-        ShellWatchdog.shared.watch(process.pid, marker: process.marker)
-        defer { ShellWatchdog.shared.release(process.pid, marker: process.marker) }
+        // processes that left it. The run's marker is listed before the spawn, so no instant of
+        // the job runs unwatched; its group once it is known.
+        let marker = ShellDescendants.newMarker()
+        ShellWatchdog.shared.watch(marker)
+        defer { ShellWatchdog.shared.release(marker) }
+        let process = try await spawnWhenNotBusy(marker: marker)
+        ShellWatchdog.shared.watch(marker, group: process.pid)
         return await withTaskCancellationHandler {
             await process.result()
         } onCancel: {
@@ -171,11 +174,11 @@ public struct ShellCommand: Sendable, Hashable {
     /// A file is busy while it is open for writing somewhere: being deployed, or just written
     /// by this very process while another thread's child briefly holds a copy of the
     /// descriptor between fork and exec. That passes in moments.
-    private func spawnWhenNotBusy() async throws -> ShellProcess {
+    private func spawnWhenNotBusy(marker: String) async throws -> ShellProcess {
         var attempt = 0
         while true {
             try Task.checkCancellation()
-            switch Result(catching: { () throws(ShellCommandError) -> ShellProcess in try spawn() }) {
+            switch Result(catching: { () throws(ShellCommandError) -> ShellProcess in try spawn(marker: marker) }) {
             case .success(let process):
                 return process
             case .failure(let error):

@@ -14,11 +14,12 @@ import Darwin
 /// leave it running while another machine, once the heartbeat window passes, starts the next
 /// run beside it. The watchdog is one small process per scheduler process (an `awk` under
 /// `sh`) that reads a socket whose only other end the scheduler holds (close-on-exec, so no
-/// child inherits it). Each job's start writes `+ GROUP MARKER` to it and each job's end
-/// `- GROUP MARKER`; when the scheduler dies, the kernel closes its end, the read ends, and the
-/// watchdog terminates every group still listed (SIGTERM, then SIGKILL after two seconds, as on
-/// a timeout) and every process that left one but carries its run's marker (see
-/// `ShellDescendants`).
+/// child inherits it). Each job writes `+ MARKER` before it is spawned, `+ MARKER GROUP` once
+/// its process group is known, and `- MARKER` when it has ended; when the scheduler dies, the
+/// kernel closes its end, the read ends, and the watchdog terminates every group still listed
+/// (SIGTERM, then SIGKILL after two seconds, as on a timeout) and every process carrying a
+/// listed run's marker (`JOBKIT_RUN`, which every process of the job inherits: see
+/// `ShellDescendants`), also a job killed between its spawn and the line naming its group.
 ///
 /// One watchdog for all the jobs, not one per job: a thousand shell jobs due on one tick then
 /// cost a thousand spawns, not two thousand. A job's end is written before anything else can
@@ -33,46 +34,50 @@ final class ShellWatchdog: Sendable {
     private struct State {
         var pid: pid_t = 0
         var socket: Int32 = -1
-        /// The groups of the running jobs, with their run markers.
-        var live: [pid_t: String] = [:]
+        /// The running jobs' run markers, with their process groups once known (0 before).
+        var live: [String: pid_t] = [:]
     }
 
     private let state = Mutex(State())
 
-    /// What the watchdog runs: keep the list of live groups from the lines read, and at the end
-    /// of input end every group left on it and the processes carrying its marker.
+    /// What the watchdog runs: keep the list of live runs from the lines read, and at the end
+    /// of input end every group left on it and every process carrying one of its markers.
     static let script = #"""
         exec awk '
-        $1 == "+" { live[$2] = $3; next }
+        $1 == "+" { live[$2] = ($3 == "" ? 0 : $3); next }
         $1 == "-" { delete live[$2]; next }
         END {
-            for (g in live) { groups = groups " -" g; markers = markers " -e JOBKIT_RUN=" live[g] }
-            if (groups == "") exit
+            for (m in live) { markers = markers " -e JOBKIT_RUN=" m; if (live[m] > 0) groups = groups " -" live[m] }
+            if (markers == "") exit
             strays = "for f in /proc/[0-9]*/environ; do tr \"\\0\" \"\\n\" 2>/dev/null < \"$f\" | grep -qxF" markers " && { p=${f#/proc/}; echo ${p%/environ}; }; done"
-            system("kill -15" groups " 2>/dev/null; kill -15 $(" strays ") 2>/dev/null; sleep 2; kill -9" groups " 2>/dev/null; kill -9 $(" strays ") 2>/dev/null")
+            system("kill -15" groups " $(" strays ") 2>/dev/null; sleep 2; kill -9" groups " $(" strays ") 2>/dev/null")
         }'
         """#
 
     /// The pid of the watchdog process, 0 before the first job (for tests).
     var pid: pid_t { state.withLock { $0.pid } }
 
-    /// Lists `group` (the job's process group, run `marker`) with the watchdog, starting one
-    /// when there is none or it died. A job whose watchdog cannot start runs without one, as
-    /// it would have anyway.
-    func watch(_ group: pid_t, marker: String) {
+    /// Lists the run `marker` with the watchdog (and its process `group`, once spawned),
+    /// starting one when there is none or it died. A job whose watchdog cannot start runs
+    /// without one, as it would have anyway.
+    func watch(_ marker: String, group: pid_t = 0) {
         state.withLock { state in
-            state.live[group] = marker
-            if state.socket >= 0, Self.deliver("+ \(group) \(marker)\n", to: state.socket) { return }
+            state.live[marker] = group
+            if state.socket >= 0, Self.deliver(Self.line(marker, group), to: state.socket) { return }
             restart(&state)
         }
     }
 
-    /// Takes `group` off the list: its job ended.
-    func release(_ group: pid_t, marker: String) {
+    /// Takes the run `marker` off the list: its job ended (or never started).
+    func release(_ marker: String) {
         state.withLock { state in
-            guard state.live.removeValue(forKey: group) != nil, state.socket >= 0 else { return }
-            _ = Self.deliver("- \(group) \(marker)\n", to: state.socket)
+            guard state.live.removeValue(forKey: marker) != nil, state.socket >= 0 else { return }
+            _ = Self.deliver("- \(marker)\n", to: state.socket)
         }
+    }
+
+    private static func line(_ marker: String, _ group: pid_t) -> String {
+        group > 0 ? "+ \(marker) \(group)\n" : "+ \(marker)\n"
     }
 
     /// Starts a new watchdog (reaping the old one, if any) and lists every live group with it.
@@ -90,7 +95,7 @@ final class ShellWatchdog: Sendable {
         guard let (pid, socket) = Self.spawn() else { return }
         state.pid = pid
         state.socket = socket
-        let lines = state.live.map { "+ \($0.key) \($0.value)\n" }.joined()
+        let lines = state.live.map { Self.line($0.key, $0.value) }.joined()
         if !Self.deliver(lines, to: socket) {
             close(socket)
             state.socket = -1

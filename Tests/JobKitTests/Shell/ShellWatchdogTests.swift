@@ -71,8 +71,10 @@ import Glibc
         let input = Pipe()
         watchdog.standardInput = input
         try watchdog.run()
-        let lines = "+ \(groups[0]) \(ShellDescendants.newMarker())\n+ \(groups[1]) \(strayMarker)\n"
-            + "+ \(groups[2]) m-ended\n- \(groups[2]) m-ended\n"
+        // A run known by its group, a run whose group was never written (killed between its
+        // spawn and that line) found by the marker its process carries, and a run that ended.
+        let lines = "+ \(ShellDescendants.newMarker()) \(groups[0])\n+ \(ShellDescendants.newMarker()) \(groups[1])\n"
+            + "+ m-ended \(groups[2])\n- m-ended\n+ \(strayMarker)\n"
         input.fileHandleForWriting.write(Data(lines.utf8))
         try input.fileHandleForWriting.close()
 
