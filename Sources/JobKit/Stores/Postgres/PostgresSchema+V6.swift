@@ -118,10 +118,11 @@ extension PostgresSchema {
         let us = Self.us
         let ts = Self.ts
         let micro = "* interval '1 microsecond'"
+        let answered = "k.kind IN ('busy', 'already_ran', 'lock_held') OR w.n IS NOT NULL"
         /// An answer column: `won` for an acquired element (`w`), `refused` for a refused one
         /// (`k`), NULL for a busy one.
         func answer(_ won: String, _ refused: String) -> String {
-            "array_agg(CASE WHEN w.n IS NOT NULL THEN \(won) WHEN k.kind <> 'busy' THEN \(refused) END) FILTER (WHERE answered)"
+            "array_agg(CASE WHEN w.n IS NOT NULL THEN \(won) WHEN k.kind <> 'busy' THEN \(refused) END) FILTER (WHERE \(answered))"
         }
         return """
         WITH e AS (
@@ -161,38 +162,42 @@ extension PostgresSchema {
                          ELSE 'owner_dead' END AS why
                 FROM r
             ),
+            kc AS (SELECT k.*, k.kind IN ('new', 'claim') AS claimable FROM k),
             c2 AS (
-                SELECT k.*, v_now + (row_number() OVER (ORDER BY k.lock_id) - 1) \(micro) AS at
-                FROM k WHERE k.kind IN ('new', 'claim')
+                -- Filters on computed columns are booleans, which the planner estimates at half
+                -- the rows rather than a handful: a join of these sets then hashes, never loops.
+                SELECT k.*, v_now + (row_number() OVER (ORDER BY k.lock_id) - 1) \(micro) AS at, NOT k.found AS fresh
+                FROM kc AS k WHERE k.claimable
             ),
             ins AS (
                 INSERT INTO \(t) AS l (lock_id, token, owner, acquired_at, expires_at, alive_until, released_at, last_tick, run_seq)
                 SELECT c2.lock_id, \(us("c2.at")), c2.owner, c2.at, c2.at + c2.ttl_us \(micro), c2.at + c2.live_us \(micro),
                        NULL, c2.tick, CASE WHEN c2.job IS NOT NULL THEN 1 END
-                FROM c2 WHERE c2.kind = 'new' ORDER BY c2.lock_id
+                FROM c2 WHERE c2.fresh ORDER BY c2.lock_id
                 ON CONFLICT (lock_id) DO NOTHING
                 RETURNING l.lock_id, l.token, l.run_seq
             ),
             lk AS (
-                SELECT l.lock_id FROM \(t) AS l JOIN c2 ON c2.lock_id = l.lock_id
-                WHERE c2.kind = 'claim' AND l.token = c2.r_token
+                -- The element's columns ride along, so the update below joins no other set.
+                SELECT c2.* FROM \(t) AS l JOIN c2 ON c2.lock_id = l.lock_id
+                WHERE NOT c2.fresh AND l.token = c2.r_token
                   AND l.released_at IS NOT DISTINCT FROM c2.r_released AND l.alive_until IS NOT DISTINCT FROM c2.r_alive
                   AND l.last_tick IS NOT DISTINCT FROM c2.r_last_tick
                 ORDER BY l.lock_id FOR UPDATE OF l\(skippingLocked ? " SKIP LOCKED" : "")
             ),
             upd AS (
-                UPDATE \(t) AS l SET token = greatest(\(us("c2.at")), l.token + 1), owner = c2.owner, acquired_at = c2.at,
-                    expires_at = c2.at + c2.ttl_us \(micro), alive_until = c2.at + c2.live_us \(micro),
-                    released_at = NULL, force_released_at = NULL, last_tick = coalesce(c2.tick, l.last_tick),
-                    run_seq = CASE WHEN c2.job IS NOT NULL THEN coalesce(l.run_seq, 0) + 1 ELSE l.run_seq END
-                FROM lk JOIN c2 ON c2.lock_id = lk.lock_id
+                UPDATE \(t) AS l SET token = greatest(\(us("lk.at")), l.token + 1), owner = lk.owner, acquired_at = lk.at,
+                    expires_at = lk.at + lk.ttl_us \(micro), alive_until = lk.at + lk.live_us \(micro),
+                    released_at = NULL, force_released_at = NULL, last_tick = coalesce(lk.tick, l.last_tick),
+                    run_seq = CASE WHEN lk.job IS NOT NULL THEN coalesce(l.run_seq, 0) + 1 ELSE l.run_seq END
+                FROM lk
                 WHERE l.lock_id = lk.lock_id
-                RETURNING l.lock_id, l.token, l.run_seq
+                RETURNING lk.*, l.token AS new_token, l.run_seq AS seq, true AS took
             ),
             won AS (
                 SELECT c2.*, w.token AS new_token, w.run_seq AS seq, false AS took FROM ins AS w JOIN c2 ON c2.lock_id = w.lock_id
                 UNION ALL
-                SELECT c2.*, w.token, w.run_seq, true FROM upd AS w JOIN c2 ON c2.lock_id = w.lock_id
+                SELECT * FROM upd
             ),
             lost AS (
                 -- The previous holder is presumed gone: its run ends as lost (unless pruned now).
@@ -225,15 +230,10 @@ extension PostgresSchema {
                     WHERE p_keep IS NOT NULL AND won.job IS NOT NULL AND won.seq % 64 = 0
                 ) AS d
                 WHERE z.lock_id = d.lock_id AND z.token = d.token
-            ),
-            f AS (
-                SELECT k.*, k.kind IN ('busy', 'already_ran', 'lock_held') OR w.n IS NOT NULL AS answered,
-                       w.n AS won_n
-                FROM k LEFT JOIN won AS w ON w.n = k.n
             )
         SELECT
-            array_agg(k.n) FILTER (WHERE answered),
-            array_agg(CASE WHEN w.n IS NOT NULL THEN true WHEN k.kind <> 'busy' THEN false END) FILTER (WHERE answered),
+            array_agg(k.n) FILTER (WHERE \(answered)),
+            array_agg(CASE WHEN w.n IS NOT NULL THEN true WHEN k.kind <> 'busy' THEN false END) FILTER (WHERE \(answered)),
             \(answer("w.new_token", "k.r_token")),
             \(answer("w.owner", "k.r_owner")),
             \(answer(us("w.at"), us("k.r_acquired"))),
@@ -245,7 +245,7 @@ extension PostgresSchema {
             \(answer("CASE WHEN w.took THEN \(us("w.r_acquired")) END", us("v_now"))),
             \(answer("CASE WHEN w.took THEN \(us("w.r_expires")) END", "NULL::bigint")),
             \(answer("CASE WHEN w.took THEN \(us("w.r_alive")) END", "NULL::bigint")),
-            array_agg(CASE WHEN w.n IS NOT NULL THEN CASE WHEN w.took THEN w.why END ELSE k.kind END) FILTER (WHERE answered),
+            array_agg(CASE WHEN w.n IS NOT NULL THEN CASE WHEN w.took THEN w.why END ELSE k.kind END) FILTER (WHERE \(answered)),
             \(answer(
                 "CASE WHEN w.took AND w.r_last_tick IS NOT NULL THEN greatest(\(us("w.r_last_tick")), \(us("w.skipped_tick"))) END",
                 "NULL::bigint"
@@ -256,7 +256,7 @@ extension PostgresSchema {
         INTO a_index, a_acquired, a_token, a_owner, a_acquired_us, a_expires_us, a_alive_us, a_last_tick_us,
              a_prev_owner, a_prev_token, a_prev_acquired_us, a_prev_expires_us, a_prev_alive_us, a_reason,
              a_prev_tick_us, a_slow, v_again, v_claims
-        FROM f AS k LEFT JOIN won AS w ON w.n = k.won_n;
+        FROM k LEFT JOIN won AS w ON w.n = k.n;
         """
     }
 
