@@ -15,10 +15,13 @@
 /// other in a cycle; with `p_defer`, a row another transaction is writing right now answers
 /// `busy` (as in version 4) and a row another batch has locked is skipped, not waited for.
 ///
-/// What a set cannot decide goes to the per-lock function `acquire_v5`, in lock-id order, in
-/// the same call: a paused job or a tick already skipped as paused, a lock id that appears
-/// twice in the batch, and a claim whose row changed between the read and the write (decided
-/// once more set-wise on a fresh read, then per lock).
+/// A claim whose row changed between the read and the write, or (with `p_defer`) was locked
+/// by another batch, is decided once more set-wise on a fresh read; if it is still contested,
+/// it answers `busy` with `p_defer` (the caller asks again after this batch has committed, so
+/// no batch waits for another while holding rows it took out of lock-id order), and goes to
+/// the per-lock function without. What a set cannot decide goes to the per-lock function
+/// `acquire_v5`, in lock-id order, in the same call: a paused job or a tick already skipped as
+/// paused, and a lock id that appears twice in the batch.
 ///
 /// The claims of one statement share one reading of the clock: the claim that is k-th in
 /// lock-id order is acquired k microseconds after it, so every claim of a batch draws its own
@@ -81,7 +84,17 @@ extension PostgresSchema {
                 -- A claim whose row changed under it is decided once more on a fresh read.
                 EXIT WHEN v_todo IS NULL OR v_round = 2;
             END LOOP;
-            v_slow := v_slow || coalesce(v_todo, '{}');
+            IF p_defer AND v_todo IS NOT NULL THEN
+                -- Rows other batches are taking right now: asked again once this batch has
+                -- committed, rather than waited for here while holding this batch's rows (two
+                -- such waits, each behind rows the other batch took set-wise, would deadlock).
+                RETURN QUERY SELECT s, NULL::boolean, NULL::bigint, NULL::text, NULL::bigint, NULL::bigint,
+                    NULL::bigint, NULL::bigint, NULL::text, NULL::bigint, NULL::bigint, NULL::bigint,
+                    NULL::bigint, 'busy'::text, NULL::bigint, NULL::text, NULL::text, NULL::bigint
+                FROM unnest(v_todo) AS s;
+            ELSE
+                v_slow := v_slow || coalesce(v_todo, '{}');
+            END IF;
 
             -- The rest, one acquire_v5 each, in lock-id order (version 4's loop).
             FOR v_i IN SELECT s FROM unnest(v_slow) AS s ORDER BY p_lock_ids[s], s LOOP
