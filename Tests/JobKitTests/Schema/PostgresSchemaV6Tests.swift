@@ -194,6 +194,38 @@ import Testing
         }
     }
 
+    /// Four processes batch-claiming the same released locks for each new tick at once, each
+    /// batch in its own order, tick after tick (the steady state of a fleet, where every claim
+    /// takes a row over rather than inserting it): every batch is answered (no deadlock, no
+    /// error), each lock is claimed exactly once per tick, and the others are already ran.
+    @Test func concurrentBatchesTakingOverReleasedLocksClaimEachOncePerTickWithoutDeadlock() async throws {
+        let name = Test.current?.name ?? "test"
+        let database = try Database(name)
+        defer { database.drop() }
+        let stores = try (0..<4).map { _ in try store(database) }
+        let first = stores[0]
+        try await offPool { try first.migrate() }
+        let ids = (0..<300).map { "burst-\($0)" }
+        for round in 0..<4 {
+            let tick = Self.tick + Double(60 * round)
+            let answers = try await withThrowingTaskGroup(of: [(String, Result<AcquireResult, any Error>)].self) { group in
+                for (number, store) in stores.enumerated() {
+                    let requests = ids.shuffled().map { request($0, owner: "process-\(number)", tick: tick) }
+                    group.addTask { try await offPool { Array(zip(requests.map(\.lockID), store.acquire(batch: requests))) } }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            let failures = answers.compactMap { if case .failure(let error) = $0.1 { return "\(error)" } else { return nil } }
+            #expect(failures.isEmpty, "round \(round): \(failures.prefix(3))")
+            let winners = answers.compactMap { answer in (try? answer.1.get().lease).map { (answer.0, $0) } }
+            #expect(winners.count == ids.count && Set(winners.map(\.0)).count == ids.count, "round \(round): each lock once")
+            let refusals = answers.compactMap { try? $0.1.get().refusal }
+            #expect(refusals.count == ids.count * 3 && refusals.allSatisfy { $0.reason.alreadyRan != nil }, "round \(round)")
+            let released = try await offPool { first.release(batch: winners.map { LockRelease(lease: $0.1, run: RunEnd(outcome: .succeeded)) }) }
+            #expect(try released.map { try $0.get() } == Array(repeating: .released, count: ids.count))
+        }
+    }
+
     /// A database of each earlier version migrates to version 6 while a binary of that version
     /// holds a lock: the lock excludes a set-based batch and the other way round, and the
     /// functions that binary calls (single and batched) go on working.
