@@ -34,6 +34,13 @@ extension PostgresSchema {
     var version6: [String] { [v6AcquireMany, v6ReleaseMany] }
 
     var acquireManyV6Function: String { table.quoted(suffix: "_acquire_many_v6") }
+
+    /// The planner settings of the batch functions, for the call alone. Every statement is
+    /// planned for the arrays at hand (a plan cached for a generic array assumes ten elements,
+    /// and its nested loops would then scan one set once per element of another), and looks
+    /// rows up by their keys rather than reading the lock table or the ledger whole (whose
+    /// size the batch does not grow with).
+    static let v6Settings = "SET plan_cache_mode = 'force_custom_plan' SET enable_seqscan = 'off'"
     var releaseManyV6Function: String { table.quoted(suffix: "_release_many_v6") }
 
     /// `acquire_many_v6`: `acquire_many_v5`'s parameters and columns (see above).
@@ -48,7 +55,9 @@ extension PostgresSchema {
             o_alive_us bigint, o_last_tick_us bigint, o_prev_owner text, o_prev_token bigint,
             o_prev_acquired_us bigint, o_prev_expires_us bigint, o_prev_alive_us bigint, o_reason text,
             o_prev_tick_us bigint, o_pause_reason text, o_paused_by text, o_paused_us bigint
-        ) LANGUAGE plpgsql AS $fn$
+        ) LANGUAGE plpgsql
+        \(Self.v6Settings)
+        AS $fn$
         DECLARE
             v_todo integer[];                 -- the elements this round decides; NULL: all of them
             v_slow integer[] := '{}';         -- the elements left to acquire_v5
@@ -287,7 +296,9 @@ extension PostgresSchema {
         ) RETURNS TABLE (
             o_index integer, o_outcome text, o_at_us bigint, o_owner text, o_token bigint, o_acquired_us bigint,
             o_expires_us bigint, o_alive_us bigint
-        ) LANGUAGE plpgsql AS $fn$
+        ) LANGUAGE plpgsql
+        \(Self.v6Settings)
+        AS $fn$
         DECLARE
             v_now timestamptz;
             v_released text[];
