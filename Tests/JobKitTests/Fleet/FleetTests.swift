@@ -84,7 +84,7 @@ struct FleetTests {
         var victimToken: Int64 = 0
         var recovered: FleetEvent?
         try await scenario.run(.uniform(3)) { fleet in
-            let started = try await Fleet.waitFor("the first run", timeout: .seconds(10)) {
+            let started = try await Fleet.waitFor("the first run", timeout: .seconds(60)) {
                 fleet.events("job.started", job: hold).first
             }
             let holder = try #require(fleet.process(owner: started.owner))
@@ -97,7 +97,7 @@ struct FleetTests {
             try await Task.sleep(for: .milliseconds(700))
             killedAt = FleetTime.nowNS()
             holder.signal(SIGKILL)
-            recovered = try await Fleet.waitFor("a takeover", timeout: .seconds(10)) {
+            recovered = try await Fleet.waitFor("a takeover", timeout: .seconds(60)) {
                 fleet.events("lock.recovered", job: hold).first
             }
             try await Fleet.waitFor("the new run to record its start", timeout: .seconds(5)) {
@@ -142,7 +142,7 @@ struct FleetTests {
         var oldToken: Int64 = 0
         var newToken: Int64 = 0
         try await scenario.run(.uniform(2)) { fleet in
-            let started = try await Fleet.waitFor("the first run", timeout: .seconds(10)) {
+            let started = try await Fleet.waitFor("the first run", timeout: .seconds(60)) {
                 fleet.events("job.started", job: hold).first
             }
             let holder = try #require(fleet.process(owner: started.owner))
@@ -152,13 +152,13 @@ struct FleetTests {
             // job only after the takeover, or never (the loss cancelling it first).
             try await fleet.waitForRecordedStart(of: hold, token: oldToken)
             holder.signal(SIGSTOP)
-            let takeover = try await Fleet.waitFor("a takeover", timeout: .seconds(10)) {
+            let takeover = try await Fleet.waitFor("a takeover", timeout: .seconds(60)) {
                 fleet.events("lock.recovered", job: hold).first
             }
             newToken = try #require(takeover.integer("token"))
             try await Task.sleep(for: .milliseconds(300))
             holder.signal(SIGCONT)
-            try await Fleet.waitFor("the resumed holder's job.overran", timeout: .seconds(10)) {
+            try await Fleet.waitFor("the resumed holder's job.overran", timeout: .seconds(60)) {
                 fleet.events("job.overran", job: hold).first { $0.integer("token") == oldToken }
             }
         }
