@@ -1,11 +1,12 @@
 import Foundation
 
-/// Batched claims on PostgreSQL: a batch is one statement and one commit (schema version 4's
-/// `acquire_many_v4` / `release_many_v4`), each element decided by the per-lock functions.
+/// Batched claims on PostgreSQL: a batch is one statement and one commit (schema version 6's
+/// set-based `acquire_many_v6` / `release_many_v6`), each element answered exactly as the
+/// per-lock functions answer it.
 extension PostgresLockStore {
     /// Acquires every request in one statement and one commit. Claims another process is
     /// writing right now are asked again, alone, in a second statement after the first has
-    /// committed (see `PostgresSchema+V4.swift`): they wait for that process without holding
+    /// committed (see `PostgresSchema+V4.swift` and `+V6.swift`): they wait for that process without holding
     /// this batch's rows. An invalid lock id fails its own answer; a failure of a statement
     /// fails the answers it carried.
     public func acquire(batch requests: [LockRequest]) -> [Result<AcquireResult, any Error>] {
@@ -32,7 +33,7 @@ extension PostgresLockStore {
         return answers.map { $0! }
     }
 
-    /// One `acquire_many_v4` statement for `requests[indices]`; fills their answers and
+    /// One `acquire_many_v6` statement for `requests[indices]`; fills their answers and
     /// returns the indices answered `busy`.
     private func acquire(
         _ indices: [Int], of requests: [LockRequest], deferringBusy: Bool,

@@ -107,8 +107,4 @@ extension PostgresSchema {
         $fn$;
         """
     }
-
-    var releaseMany: String {
-        "SELECT * FROM \(releaseManyV4Function)($1::text[], $2::bigint[], $3::boolean, $4::text[], $5::text[])"
-    }
 }

@@ -23,7 +23,7 @@ struct PostgresSchema: Sendable {
     static func ts(_ value: String) -> String { "(timestamptz 'epoch' + \(value) * interval '1 microsecond')" }
 
     /// The schema version this JobKit creates and needs.
-    static let currentVersion = 5
+    static let currentVersion = 6
 
     /// The one-row table that records the schema's version (see ``PostgresMigration``).
     var schemaTable: String { table.quoted(suffix: "_schema") }
@@ -35,20 +35,26 @@ struct PostgresSchema: Sendable {
 
     /// What each version adds, oldest first: one string per object, each safe to run again.
     var steps: [(version: Int, statements: [String])] {
-        [(1, version1), (2, version2), (3, version3), (4, version4), (5, version5)]
+        [(1, version1), (2, version2), (3, version3), (4, version4), (5, version5), (6, version6)]
     }
 
     var acquire: String {
         "SELECT * FROM \(acquireV5Function)($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7, $8::integer, $9::bigint, $10, $11::bigint)"
     }
-    /// The batch acquire: `$1`… arrays of lock ids, owners, TTLs, liveness windows, ticks, jobs,
-    /// job types; `$8` the ledger's retention; `$9` whether to defer rows being written now.
+    /// The batch acquire (set-based, version 6): `$1`… arrays of lock ids, owners, TTLs,
+    /// liveness windows, ticks, jobs, job types; `$8` the ledger's retention; `$9` whether to
+    /// defer rows being written now.
     var acquireMany: String {
         """
-        SELECT * FROM \(acquireManyV5Function)(
+        SELECT * FROM \(acquireManyV6Function)(
             $1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::integer, $9::boolean
         )
         """
+    }
+    /// The batch release (set-based, version 6): `$1` lock ids, `$2` tokens, `$3` relaxed,
+    /// `$4` run outcomes, `$5` errors.
+    var releaseMany: String {
+        "SELECT * FROM \(releaseManyV6Function)($1::text[], $2::bigint[], $3::boolean, $4::text[], $5::text[])"
     }
     var heartbeat: String { "SELECT * FROM \(heartbeatV2Function)($1, $2::bigint, $3::bigint)" }
     var release: String {
