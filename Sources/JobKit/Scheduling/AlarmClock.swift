@@ -117,7 +117,10 @@ final class AlarmClock: Sendable {
     /// - Returns: how many of `ids` were still pending, and so will never fire.
     @discardableResult
     func cancel(_ ids: some Sequence<ID>) -> Int {
-        state.withLock { state in
+        // An array of Sendable ids: a generic sequence captured in the lock's closure does not
+        // compile in release builds (region-based isolation).
+        let ids = Array(ids)
+        return state.withLock { state in
             ids.reduce(0) { count, id in count + (state.actions.removeValue(forKey: id.value) == nil ? 0 : 1) }
         }
     }
