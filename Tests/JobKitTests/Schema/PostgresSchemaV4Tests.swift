@@ -46,7 +46,7 @@ import Testing
 
             let store = try database.store()
             try store.migrate()
-            #expect(try database.recordedVersion() == 5)
+            #expect(try database.recordedVersion() == PostgresSchema.currentVersion)
 
             let answers = store.acquire(batch: [request("held-by-old"), request("free")])
             #expect((try answers[0].get()).refusal?.holder?.owner == "old-binary")
@@ -72,7 +72,7 @@ import Testing
             #expect(old.acquired)
             let store = try database.store()
             try store.migrate()
-            #expect(try database.recordedVersion() == 5)
+            #expect(try database.recordedVersion() == PostgresSchema.currentVersion)
             let answers = store.acquire(batch: [request("held-by-old"), request("free")])
             #expect((try answers[0].get()).refusal?.holder?.token == old.token)
             let lease = try #require(try answers[1].get().lease)
@@ -96,7 +96,7 @@ import Testing
             #expect(old.acquired)
             let store = try database.store()
             try store.migrate()
-            #expect(try database.recordedVersion() == 5)
+            #expect(try database.recordedVersion() == PostgresSchema.currentVersion)
             let answers = store.acquire(batch: [request("held-by-old")])
             #expect((try answers[0].get()).refusal?.holder?.token == old.token)
             #expect(try database.v1Release("held-by-old", token: old.token) == "released")

@@ -71,9 +71,9 @@ import Testing
             defer { database.drop() }
             let store = try database.store()
             try store.migrate()
-            #expect(try database.recordedVersion() == 5)
+            #expect(try database.recordedVersion() == PostgresSchema.currentVersion)
             try store.migrate()
-            #expect(try database.recordedVersion() == 5)
+            #expect(try database.recordedVersion() == PostgresSchema.currentVersion)
         }
     }
 
@@ -89,7 +89,7 @@ import Testing
             #expect(old.acquired)
             let store = try database.store()
             try store.migrate()
-            #expect(try database.recordedVersion() == 5)
+            #expect(try database.recordedVersion() == PostgresSchema.currentVersion)
 
             // The old binary's lock still holds, for the new binary…
             let refused = try store.acquire(LockRequest(lockID: "held-by-old", owner: "new-binary", ttl: .seconds(60), liveness: nil))
@@ -138,7 +138,7 @@ import Testing
 
         let store = try database.store()
         try store.migrate()
-        #expect(try database.recordedVersion() == 5)
+        #expect(try database.recordedVersion() == PostgresSchema.currentVersion)
         let runs = try store.runs(of: "job", limit: 10)
         #expect(runs.map(\.owner) == ["old-binary"] && runs.first?.kind == .scheduled && runs.first?.outcome == .running)
         let request = LockRequest(
@@ -201,7 +201,7 @@ import Testing
             // version stays, and new binaries keep working (its own acquire is back on the sequence,
             // which the README tells operators to avoid by not restarting version-1 binaries).
             try database.createVersion1()
-            #expect(try database.recordedVersion() == 5)
+            #expect(try database.recordedVersion() == PostgresSchema.currentVersion)
             let store = try database.store()
             let lease = try #require(try store.acquire(LockRequest(lockID: "after", owner: "new", ttl: .seconds(60), liveness: nil)).lease)
             #expect(try store.release(lease) == .released)
