@@ -104,6 +104,30 @@ import Testing
         }
     }
 
+    @Test func aRoleThatMayNotCreateKeepsWorkingOnAVersion5SchemaWithItsFunctions() async throws {
+        try await offPool {
+            let setup = try PostgresLeastPrivilegeTests.Setup()
+            defer { setup.tearDown() }
+            let table = try TableName("\(setup.schema).jobkit_locks")
+            let schema = PostgresSchema(table: table)
+            for step in schema.steps where step.version <= 5 {
+                for statement in step.statements { try PostgresTestSQL.run(setup.adminURL, statement) }
+            }
+            try PostgresTestSQL.run(setup.adminURL, schema.recordVersion, ["5"])
+            try setup.grant()
+            var configuration = PostgresLockStore.Configuration()
+            configuration.table = table
+            // Migrating automatically (the default), but the role may not create the new functions.
+            let store = try PostgresLockStore(url: setup.roleURL, configuration: configuration)
+            let lease = try #require(try store.acquire(request("lock")).lease)
+            #expect(try store.release(lease) == .released)
+            #expect(try PostgresTestSQL.value(setup.adminURL, "SELECT version FROM \(table.quoted(suffix: "_schema"))") == "5")
+            #expect(throws: SchemaVersionError.self, "jobkit migrate with this role still says what is missing") {
+                try store.migrate()
+            }
+        }
+    }
+
     /// Every answer of the lock contract without a job, on two locks taken through the two sets
     /// of functions at the same pretended server times: the same rows, column for column.
     @Test func version7AnswersExactlyAsVersion5DoesWithoutAJob() async throws {

@@ -285,7 +285,7 @@ public final class PostgresLockStore: LockStore {
     ) throws -> PostgresResult {
         try ensureSchema(minimumVersion)
         return try pool.withConnection { (connection) throws(PostgresError) in
-            try connection.query(sql, parameters, context: context())
+            try connection.query(sql, parameters, prepared: true, context: context())
         }
     }
 
@@ -303,8 +303,15 @@ public final class PostgresLockStore: LockStore {
     private func ensureSchema(_ minimum: Int) throws -> Int {
         if let known = knownVersion.withLock({ $0 }), known >= minimum { return known }
         if configuration.migratesAutomatically {
-            try migrate()
-            return PostgresSchema.currentVersion
+            do {
+                try migrate()
+                return PostgresSchema.currentVersion
+            } catch let refusal as SchemaVersionError where refusal.found >= minimum {
+                // A role that may not create objects, on a schema this JobKit works with (only
+                // faster functions are missing): use it as it is.
+                knownVersion.withLock { $0 = refusal.found }
+                return refusal.found
+            }
         }
         let migration = PostgresMigration(schema: schema)
         let found = try pool.withConnection { (connection) throws(PostgresError) in try migration.recordedVersion(on: connection) }
