@@ -125,7 +125,7 @@ public final class Fleet: Sendable {
     public var stopRequestedNS: Int64? { state.withLock { $0.stopRequestedNS } }
 
     /// Waits until every process has reported `scheduler.started`.
-    public func waitUntilRunning(timeout: Duration = .seconds(30)) async throws {
+    public func waitUntilRunning(timeout: Duration = .seconds(60)) async throws {
         try await Self.waitFor("every process to report scheduler.started", timeout: timeout) {
             for process in processes {
                 if let status = process.exitStatus {
@@ -167,7 +167,7 @@ public final class Fleet: Sendable {
     /// first: a scheduler frozen between the event and the spawn starts its job only when it
     /// resumes, or never, if it learns of the lock's loss first.
     @discardableResult
-    public func waitForRecordedStart(of job: FleetJob, token: Int64, timeout: Duration = .seconds(10)) async throws -> FleetRun {
+    public func waitForRecordedStart(of job: FleetJob, token: Int64, timeout: Duration = .seconds(60)) async throws -> FleetRun {
         let name = name(of: job)
         return try await Self.waitFor("the run with token \(token) of \(name) to record its start", timeout: timeout) {
             try runs().first { $0.job == name && $0.token == token }

@@ -45,12 +45,15 @@ public struct JobEvent: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// after the TTL ran out, ``jobOverran`` is reported just before it.
     public static let jobFailed = JobEvent(rawValue: "job.failed")
     /// A job did not run: `reason` is `lock_held` (another process runs it now),
-    /// `already_ran` (another process already ran this tick) or `still_running` (this process
-    /// still runs the previous tick; decided without asking the store). Level `info`.
+    /// `already_ran` (another process already ran this tick), `still_running` (this process
+    /// still runs the previous tick; decided without asking the store), `paused` (`jobkit
+    /// pause`) or `stopping` (the scheduler stopped while the tick waited for its lock in the
+    /// `queue_one` queue). Level `info`.
     ///
     /// Fields: `job`, `job_type`, `lock_id`, `reason`; for `lock_held` the holder: `holder`
     /// (its owner string), `holder_token`, `since`, `until` (absent when its lock never
-    /// expires); for `already_ran`, `tick` and `last_tick`; for `still_running`, `tick`.
+    /// expires); for `already_ran`, `tick` and `last_tick`; for `still_running` and
+    /// `stopping`, `tick`; for `paused`, `tick`, `paused_by`, `paused_at`, `pause_reason`.
     public static let jobSkipped = JobEvent(rawValue: "job.skipped")
     /// A job finished without its lease holding to the end: its lock's TTL ran out, another
     /// holder took it over, or an operator force-released it; `overlapped` says whether

@@ -12,6 +12,7 @@ extension JobOutcome {
             case stillRunning(tick: Date)
             case paused(JobPause, tick: Date?)
             case triggerClaimed(Int64)
+            case stopping
         }
 
         private let kind: Kind
@@ -37,8 +38,12 @@ extension JobOutcome {
         /// event: the run it starts is.
         public static func triggerClaimed(_ id: Int64) -> SkipReason { SkipReason(.triggerClaimed(id)) }
 
-        /// The `reason` field of `job.skipped`: `lock_held`, `already_ran`, `still_running` or
-        /// `paused` (`trigger_claimed` is never reported).
+        /// The run's task was cancelled while it waited for the job's lock (a scheduler
+        /// stopping while a `queue_one` tick waited): the tick did not run, and nothing failed.
+        public static let stopping = SkipReason(.stopping)
+
+        /// The `reason` field of `job.skipped`: `lock_held`, `already_ran`, `still_running`,
+        /// `paused` or `stopping` (`trigger_claimed` is never reported).
         public var name: String {
             switch kind {
             case .lockHeld: "lock_held"
@@ -46,6 +51,7 @@ extension JobOutcome {
             case .stillRunning: "still_running"
             case .paused: "paused"
             case .triggerClaimed: "trigger_claimed"
+            case .stopping: "stopping"
             }
         }
 
@@ -93,6 +99,8 @@ extension JobOutcome {
                     + (pause.reason.map { ": \($0)" } ?? ".")
             case .triggerClaimed(let id):
                 "another scheduler claimed trigger request \(id) first and runs it."
+            case .stopping:
+                "it was stopped while it waited for its lock."
             }
         }
     }

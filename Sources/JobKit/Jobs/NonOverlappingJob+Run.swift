@@ -46,6 +46,7 @@ extension NonOverlappingJob {
     ///     events then carry the Swift type too, as `swift_type`.
     ///   - wait: how long to wait for a busy lock before skipping, retrying with jittered
     ///     exponential backoff judged on the store's clock; `nil` (the default) skips at once.
+    ///     Cancelling the task during the wait ends it as skipped, `stopping`.
     /// - Returns: how the run ended; it has been reported already, except
     ///   ``JobOutcome/storeUnavailable(_:)``.
     ///
@@ -161,8 +162,13 @@ extension NonOverlappingJob {
             }
             reporter.skipped(reason)
             return .skipped(reason)
+        } catch is CancellationError where wait != nil {
+            // Cancelled while it waited for the lock (a scheduler stopping during a queue_one
+            // wait): the job never started, so nothing failed.
+            reporter.skipped(.stopping)
+            return .skipped(.stopping)
         } catch let error where error is InvalidLockIDError || error is LockTTLError || error is CancellationError {
-            // CancellationError: the caller's task was cancelled while the job waited for its lock.
+            // CancellationError: the caller's task was cancelled before the job had its lock.
             reporter.failed(error, lease: nil, after: nil)
             return .failed(error)
         } catch {

@@ -117,6 +117,7 @@ extension DBMutex {
                 release = .failure(error)
             }
         }
+        keeper.releaseAnswered(release)
         return Run(lease: lease, body: result, release: release, loss: keeper.loss)
     }
 }

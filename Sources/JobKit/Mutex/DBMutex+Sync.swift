@@ -46,6 +46,7 @@ extension DBMutex {
         let result = Result { try body(keeper.lease) }
         keeper.stop()
         let release = Result { try store.release(keeper.lease) }
+        keeper.releaseAnswered(release)
         let run = Run(lease: keeper.lease, body: result, release: release, loss: keeper.loss)
         countSection(run)
         return try answer(run)

@@ -175,9 +175,27 @@ final class LeaseKeeper: Sendable {
         }
     }
 
-    private func reportExpired() {
+    /// Reports `lock.expired` after the fact when the release found the TTL run out before
+    /// the keeper's own alarm did (a loaded machine may run that alarm late): every run whose
+    /// TTL ran out says so with `lock.expired` before its `job.overran`.
+    ///
+    /// Not after a `lock.lost`: a beat that found the lease gone has said what happened.
+    func releaseAnswered(_ release: Result<ReleaseResult, any Error>) {
+        guard case .success(let outcome) = release, loss == nil else { return }
+        switch outcome {
+        case .expired:
+            reportExpired(afterStop: true)
+        case .lost(let loss):
+            let lostAt = loss.newHolder?.since ?? loss.forceReleasedAt
+            if let lostAt, let expiresAt = lease.expiresAt, lostAt >= expiresAt { reportExpired(afterStop: true) }
+        case .released:
+            break
+        }
+    }
+
+    private func reportExpired(afterStop: Bool = false) {
         let first = state.withLock { state -> Bool in
-            guard !state.stopped, !state.expiredReported else { return false }
+            guard afterStop || !state.stopped, !state.expiredReported else { return false }
             state.expiredReported = true
             return true
         }
@@ -186,10 +204,14 @@ final class LeaseKeeper: Sendable {
         if let expiresAt = lease.expiresAt { fields[LogKeys.expiredAt] = .date(expiresAt) }
         logger.jobEvent(
             .lockExpired, level: .warning,
-            "The TTL of lock \"\(lease.lockID)\" ran out while its holder is still running; another process may take it over.",
+            afterStop
+                ? "The TTL of lock \"\(lease.lockID)\" ran out before its holder released it."
+                : "The TTL of lock \"\(lease.lockID)\" ran out while its holder is still running; another process may take it over.",
             fields
         )
-        whenExpired()
+        // After the body ended there is nothing left to warn: the caller's callback is for
+        // a body still running.
+        if !afterStop { whenExpired() }
     }
 
     private func fields() -> Logger.Metadata {

@@ -117,11 +117,11 @@ final class AlarmClock: Sendable {
     /// - Returns: how many of `ids` were still pending, and so will never fire.
     @discardableResult
     func cancel(_ ids: some Sequence<ID>) -> Int {
-        // An array of Sendable ids: a generic sequence captured in the lock's closure does not
-        // compile in release builds (region-based isolation).
-        let ids = Array(ids)
+        let values = ids.map(\.value)
         return state.withLock { state in
-            ids.reduce(0) { count, id in count + (state.actions.removeValue(forKey: id.value) == nil ? 0 : 1) }
+            var cancelled = 0
+            for value in values where state.actions.removeValue(forKey: value) != nil { cancelled += 1 }
+            return cancelled
         }
     }
 

@@ -157,8 +157,8 @@ public struct ShellCommand: Sendable, Hashable {
         let process = try await spawnWhenNotBusy()
         // If the scheduler dies (even by kill -9), the watchdog kills the job's group and the
         // processes that left it.
-        let watchdog = ShellWatchdog.start(guarding: process.pid, marker: process.marker, for: self)
-        defer { watchdog?.stop() }
+        ShellWatchdog.shared.watch(process.pid, marker: process.marker)
+        defer { ShellWatchdog.shared.release(process.pid, marker: process.marker) }
         return await withTaskCancellationHandler {
             await process.result()
         } onCancel: {

@@ -37,14 +37,63 @@ enum ShellDescendants {
         return "\(getpid())-\(count)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
-    /// The live processes, other than this one, whose environment holds `JOBKIT_RUN=marker`.
-    static func find(marker: String) -> [pid_t] {
+    /// The runs whose leftovers are waiting for the next sweep, with each run's grace; and
+    /// whether a sweep is under way.
+    private struct Sweeps {
+        var pending: [String: Duration] = [:]
+        var sweeping = false
+    }
+
+    private static let sweeps = Mutex(Sweeps())
+    private static let sweeper = DispatchQueue(label: "jobkit.shell.descendants", qos: .utility)
+
+    /// Ends, soon and off the caller's thread, every process of the run `marker` (SIGTERM,
+    /// and SIGKILL to those still there after `grace`).
+    ///
+    /// Reading every process's environment takes milliseconds on a busy machine, so runs that
+    /// end together share one sweep of `/proc`: a thousand shell jobs ending on the same tick
+    /// cost a pass or two over the process table, not a thousand.
+    static func terminateSoon(marker: String, grace: Duration) {
+        let start = sweeps.withLock { sweeps in
+            sweeps.pending[marker] = grace
+            defer { sweeps.sweeping = true }
+            return !sweeps.sweeping
+        }
+        if start { sweeper.async { sweep() } }
+    }
+
+    /// Sweeps until no run is pending: runs that ended during a sweep get the next one.
+    private static func sweep() {
+        while true {
+            let runs = sweeps.withLock { sweeps in
+                defer { sweeps.pending = [:] }
+                if sweeps.pending.isEmpty { sweeps.sweeping = false }
+                return sweeps.pending
+            }
+            guard !runs.isEmpty else { return }
+            for (marker, pids) in find(markers: Set(runs.keys)) {
+                for pid in pids { kill(pid, SIGTERM) }
+                let grace = runs[marker] ?? .zero
+                let nanoseconds = Int(grace.components.seconds) * 1_000_000_000 + Int(grace.components.attoseconds / 1_000_000_000)
+                sweeper.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+                    for pid in find(markers: [marker])[marker] ?? [] { kill(pid, SIGKILL) }
+                }
+            }
+        }
+    }
+
+    /// The live processes, other than this one, whose environment holds `JOBKIT_RUN=` one of
+    /// `markers`, by marker; one read of each process's environment whatever the number of
+    /// markers.
+    static func find(markers: Set<String>) -> [String: [pid_t]] {
         #if os(Linux)
-        let entry = Array("\(ShellCommand.runVariable)=\(marker)".utf8)
+        let prefix = Array("\(ShellCommand.runVariable)=".utf8)
+        let wanted = Set(markers.map { Array($0.utf8) })
         let me = getpid()
-        guard let directory = opendir("/proc") else { return [] }
+        guard !wanted.isEmpty, let directory = opendir("/proc") else { return [:] }
         defer { closedir(directory) }
-        var found: [pid_t] = []
+        var found: [String: [pid_t]] = [:]
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while let item = readdir(directory) {
             var name = item.pointee.d_name
             let pid: pid_t? = withUnsafeBytes(of: &name) { bytes in
@@ -56,43 +105,45 @@ enum ShellDescendants {
                 }
                 return value > 0 ? value : nil
             }
-            guard let pid, pid != me, environment(of: pid, contains: entry) else { continue }
-            found.append(pid)
+            guard let pid, pid != me, let marker = runMarker(of: pid, prefix: prefix, buffer: &buffer),
+                wanted.contains(marker)
+            else { continue }
+            found[String(decoding: marker, as: UTF8.self), default: []].append(pid)
         }
         return found
         #else
-        return []
+        return [:]
         #endif
     }
 
-    /// Sends SIGTERM to every process of the run `marker`, and SIGKILL to those still there
-    /// after `grace`. Returns how many got SIGTERM.
-    @discardableResult
-    static func terminate(marker: String, grace: Duration) -> Int {
-        let first = find(marker: marker)
-        guard !first.isEmpty else { return 0 }
-        for pid in first { kill(pid, SIGTERM) }
-        let nanoseconds = Int(grace.components.seconds) * 1_000_000_000 + Int(grace.components.attoseconds / 1_000_000_000)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
-            for pid in find(marker: marker) { kill(pid, SIGKILL) }
-        }
-        return first.count
-    }
-
     #if os(Linux)
-    /// Whether `/proc/PID/environ` has the NUL-terminated entry `entry`.
-    private static func environment(of pid: pid_t, contains entry: [UInt8]) -> Bool {
+    /// The value of the entry starting with `prefix` (`JOBKIT_RUN=`) in `/proc/PID/environ`,
+    /// if any: read into `buffer` (grown to at most a MiB) and searched in place.
+    private static func runMarker(of pid: pid_t, prefix: [UInt8], buffer: inout [UInt8]) -> [UInt8]? {
         let descriptor = open("/proc/\(pid)/environ", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
+        guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var contents: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while contents.count < 1 << 20 {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        var length = 0
+        while length < 1 << 20 {
+            if length == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + length, $0.count - length) }
             guard count > 0 else { break }
-            contents.append(contentsOf: buffer[0..<count])
+            length += count
         }
-        return contents.split(separator: 0, omittingEmptySubsequences: true).contains { $0.elementsEqual(entry) }
+        return buffer.withUnsafeBufferPointer { bytes -> [UInt8]? in
+            var start = 0
+            while start < length {
+                var end = start
+                while end < length, bytes[end] != 0 { end += 1 }
+                if end - start >= prefix.count,
+                    prefix.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress! + start, prefix.count) == 0 })
+                {
+                    return Array(bytes[(start + prefix.count)..<end])
+                }
+                start = end + 1
+            }
+            return nil
+        }
     }
     #endif
 }

@@ -257,8 +257,13 @@ final class ShellProcess: Sendable {
 
     /// Ends the processes of this run that left its group (see ``ShellDescendants``), so
     /// a daemon the command started neither outlives the run nor holds its pipes open.
+    ///
+    /// The search reads every process's environment, which takes milliseconds on a busy
+    /// machine: it runs on a queue of its own and is shared by the runs that end together,
+    /// so the run's result (the job's end, its release, the next tick) never waits for it. A
+    /// daemon holding the run's pipes keeps the run open until it is ended, as before.
     private func endEscapedDescendants() {
-        ShellDescendants.terminate(marker: marker, grace: grace)
+        ShellDescendants.terminateSoon(marker: marker, grace: grace)
     }
 
     /// Applies `change`, then starts the drain deadline or finishes the run when due, and

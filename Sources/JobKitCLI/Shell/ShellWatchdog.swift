@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -7,77 +8,157 @@ import Musl
 import Darwin
 #endif
 
-/// Kills a running job's whole process group if the scheduler dies, however it dies.
+/// Kills the running jobs' process groups if the scheduler dies, however it dies.
 ///
 /// A `shell` job runs in a process group of its own, so `kill -9` of the scheduler would
 /// leave it running while another machine, once the heartbeat window passes, starts the next
-/// run beside it. The watchdog is a small `sh` that blocks reading a pipe whose only write
-/// end the scheduler holds (close-on-exec, so no other child inherits it). When the scheduler
-/// dies, the kernel closes that end, the read ends, and the watchdog terminates the group
-/// (SIGTERM, then SIGKILL after two seconds, as on a timeout). When
-/// the job ends normally, ``stop()`` kills and reaps the watchdog first, so it never acts on
-/// a process group id the system may have reused.
+/// run beside it. The watchdog is one small process per scheduler process (an `awk` under
+/// `sh`) that reads a socket whose only other end the scheduler holds (close-on-exec, so no
+/// child inherits it). Each job's start writes `+ GROUP MARKER` to it and each job's end
+/// `- GROUP MARKER`; when the scheduler dies, the kernel closes its end, the read ends, and the
+/// watchdog terminates every group still listed (SIGTERM, then SIGKILL after two seconds, as on
+/// a timeout) and every process that left one but carries its run's marker (see
+/// `ShellDescendants`).
+///
+/// One watchdog for all the jobs, not one per job: a thousand shell jobs due on one tick then
+/// cost a thousand spawns, not two thousand. A job's end is written before anything else can
+/// reuse its group id (its group is gone, and its leader was reaped just before), and lines are
+/// read in order, so the watchdog never acts on a group id the system may have reused. A
+/// watchdog that died (killed by hand) is replaced at the next job's start, which lists every
+/// running job again.
 final class ShellWatchdog: Sendable {
-    private let pid: pid_t
-    private let lifeline: Int32
+    /// The process's one watchdog.
+    static let shared = ShellWatchdog()
 
-    private init(pid: pid_t, lifeline: Int32) {
-        self.pid = pid
-        self.lifeline = lifeline
+    private struct State {
+        var pid: pid_t = 0
+        var socket: Int32 = -1
+        /// The groups of the running jobs, with their run markers.
+        var live: [pid_t: String] = [:]
     }
 
-    /// What the watchdog runs: wait for the lifeline to close, then end the group `$1` as a
-    /// timeout would (SIGTERM, and SIGKILL two seconds later), and with it every process
-    /// whose environment holds `JOBKIT_RUN=$2` (those that left the group; see
-    /// `ShellDescendants`).
+    private let state = Mutex(State())
+
+    /// What the watchdog runs: keep the list of live groups from the lines read, and at the end
+    /// of input end every group left on it and the processes carrying its marker.
     static let script = #"""
-        m="JOBKIT_RUN=$2"
-        strays() { for f in /proc/[0-9]*/environ; do tr '\0' '\n' 2>/dev/null < "$f" | grep -qxF "$m" && { p=${f#/proc/}; echo "${p%/environ}"; }; done; }
-        while read -r _; do :; done
-        kill -15 -"$1" 2>/dev/null; kill -15 $(strays) 2>/dev/null
-        sleep 2
-        kill -9 -"$1" 2>/dev/null; kill -9 $(strays) 2>/dev/null
+        exec awk '
+        $1 == "+" { live[$2] = $3; next }
+        $1 == "-" { delete live[$2]; next }
+        END {
+            for (g in live) { groups = groups " -" g; markers = markers " -e JOBKIT_RUN=" live[g] }
+            if (groups == "") exit
+            strays = "for f in /proc/[0-9]*/environ; do tr \"\\0\" \"\\n\" 2>/dev/null < \"$f\" | grep -qxF" markers " && { p=${f#/proc/}; echo ${p%/environ}; }; done"
+            system("kill -15" groups " 2>/dev/null; kill -15 $(" strays ") 2>/dev/null; sleep 2; kill -9" groups " 2>/dev/null; kill -9 $(" strays ") 2>/dev/null")
+        }'
         """#
 
-    /// Starts a watchdog for the process group `group`; nil when it cannot (the job then runs
-    /// without one, as it would have anyway).
-    static func start(guarding group: pid_t, marker: String, for command: ShellCommand) -> ShellWatchdog? {
-        guard let lifeline = try? command.makePipe() else { return nil }
+    /// The pid of the watchdog process, 0 before the first job (for tests).
+    var pid: pid_t { state.withLock { $0.pid } }
+
+    /// Lists `group` (the job's process group, run `marker`) with the watchdog, starting one
+    /// when there is none or it died. A job whose watchdog cannot start runs without one, as
+    /// it would have anyway.
+    func watch(_ group: pid_t, marker: String) {
+        state.withLock { state in
+            state.live[group] = marker
+            if state.socket >= 0, Self.deliver("+ \(group) \(marker)\n", to: state.socket) { return }
+            restart(&state)
+        }
+    }
+
+    /// Takes `group` off the list: its job ended.
+    func release(_ group: pid_t, marker: String) {
+        state.withLock { state in
+            guard state.live.removeValue(forKey: group) != nil, state.socket >= 0 else { return }
+            _ = Self.deliver("- \(group) \(marker)\n", to: state.socket)
+        }
+    }
+
+    /// Starts a new watchdog (reaping the old one, if any) and lists every live group with it.
+    private func restart(_ state: inout State) {
+        if state.socket >= 0 {
+            close(state.socket)
+            state.socket = -1
+        }
+        if state.pid > 0 {
+            kill(state.pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(state.pid, &status, 0) == -1 && errno == EINTR {}
+            state.pid = 0
+        }
+        guard let (pid, socket) = Self.spawn() else { return }
+        state.pid = pid
+        state.socket = socket
+        let lines = state.live.map { "+ \($0.key) \($0.value)\n" }.joined()
+        if !Self.deliver(lines, to: socket) {
+            close(socket)
+            state.socket = -1
+        }
+    }
+
+    /// Writes `text` whole; false when the watchdog is gone. Never raises `SIGPIPE`.
+    private static func deliver(_ text: String, to socket: Int32) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let sent = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Self.noSignal) }
+            if sent < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            bytes = bytes.dropFirst(sent)
+        }
+        return true
+    }
+
+    #if canImport(Darwin)
+    private static let noSignal: Int32 = 0   // SO_NOSIGPIPE would be the way there
+    private static let streamCloseOnExec = SOCK_STREAM
+    #else
+    private static let noSignal = Int32(MSG_NOSIGNAL)
+    private static let streamCloseOnExec = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+    #endif
+
+    /// Spawns the watchdog reading one end of a new socket pair; answers its pid and the other end.
+    private static func spawn() -> (pid_t, Int32)? {
+        var ends: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, streamCloseOnExec, 0, &ends) == 0 else { return nil }
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawn_file_actions_adddup2(&actions, lifeline.read, 0)
+        posix_spawn_file_actions_adddup2(&actions, ends[0], 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         #if !canImport(Darwin)
         if let addCloseFrom = ShellLibC.addCloseFrom { _ = addCloseFrom(&actions, 3) }
         #endif
-        // A group of its own: terminating the job's group must not take the watchdog first.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        // A group of its own: terminating a job's group must not take the watchdog with it.
+        // Default signal dispositions and an empty mask, whatever the scheduler's are.
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        sigdelset(&allSignals, SIGKILL)
+        sigdelset(&allSignals, SIGSTOP)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
         var pid: pid_t = 0
-        let arguments = ["jobkit-watchdog", "-c", script, "jobkit-watchdog", String(group), marker]
+        let arguments = ["jobkit-watchdog", "-c", script]
         let failure = ShellCommand.withCStringArray(arguments) { argv in
             ShellCommand.withCStringArray(["PATH=/usr/bin:/bin"]) { envp in
                 posix_spawn(&pid, ShellCommand.shellPath, &actions, &attributes, argv, envp)
             }
         }
-        close(lifeline.read)
+        close(ends[0])
         guard failure == 0 else {
-            close(lifeline.write)
+            close(ends[1])
             return nil
         }
-        return ShellWatchdog(pid: pid, lifeline: lifeline.write)
-    }
-
-    /// Ends the watchdog without letting it act: kill it, reap it, then drop the lifeline.
-    func stop() {
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        close(lifeline)
+        return (pid, ends[1])
     }
 }

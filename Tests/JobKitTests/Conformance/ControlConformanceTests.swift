@@ -152,6 +152,25 @@ import Testing
         }
     }
 
+    /// A pause refuses ticks, not an operator's trigger: triggering is how a paused job is run
+    /// once by hand, and the pause outlives the run.
+    @Test(arguments: StoreKind.all)
+    func aTriggerRunsAPausedJobOnceAndThePauseStays(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let job = store.id("paused-trigger")
+            let pause = try await call(store) { try $0.pause(job, reason: "INC-9", by: "ops") }
+            let request = try await call(store) { try $0.requestTrigger(job, by: "ops") }
+            let lease = try #require(
+                try await acquire(store, jobRequest(job, owner: "alpha", kind: .manual, trigger: request.id)).lease
+            )
+            _ = try await call(store) { try $0.release(lease, ending: RunEnd(outcome: .succeeded)) }
+            #expect(try await call(store) { try $0.runs(of: job, limit: 1) }.first?.kind == .manual)
+            #expect(try await call(store) { try $0.pauses() }.filter { $0.job == job } == [pause])
+            let tick = Date(timeIntervalSince1970: 1_795_000_000)
+            #expect(try await acquire(store, jobRequest(job, owner: "alpha", tick: tick)).refusal?.reason.pause == pause)
+        }
+    }
+
     @Test(arguments: StoreKind.all)
     func aPauseReasonMustBeShortPlainTextAndNotEmpty(_ kind: StoreKind) async throws {
         try await kind.withStore { store in

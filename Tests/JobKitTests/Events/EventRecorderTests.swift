@@ -36,7 +36,7 @@ import Testing
     @Test func waitForReturnsARecordAlreadyLogged() async throws {
         let recorder = EventRecorder()
         recorder.logger().jobEvent(.lockLost, level: .error, "lost", [LogKeys.token: .number(3)])
-        let record = try await recorder.waitFor(.lockLost, timeout: .seconds(10))
+        let record = try await recorder.waitFor(.lockLost, timeout: .seconds(60))
         #expect(record.integer("token") == 3)
         #expect(record.level == .error)
     }

@@ -15,9 +15,17 @@ struct FleetConnectionTests {
         #expect(analysis.duplicates.isEmpty, "\(analysis)", sourceLocation: sourceLocation)
         #expect(analysis.overlaps.isEmpty, "\(analysis)", sourceLocation: sourceLocation)
         #expect(analysis.unlockedRuns.isEmpty, "\(analysis)", sourceLocation: sourceLocation)
-        // From two ticks after the cut on, every tick ran.
+        // From two ticks after the cut on, every tick ran, or found the run before it still
+        // going (a loaded machine may take over a second for a 10 ms job; that skip is the
+        // overlap policy at work, not a tick lost to the cut).
         let settled = cutMS + 2000
-        #expect(analysis.gaps.filter { $0.tickMS > settled }.isEmpty, "\(analysis)\n\(scenario.transcript)", sourceLocation: sourceLocation)
+        let stillRunning = { (gap: FleetAnalysis.Gap) in
+            analysis.runs.contains { run in
+                run.job == gap.job && run.startNS / 1_000_000 <= gap.tickMS && (run.endNS ?? .max) / 1_000_000 >= gap.tickMS
+            }
+        }
+        let lost = analysis.gaps.filter { $0.tickMS > settled && !stillRunning($0) }
+        #expect(lost.isEmpty, "\(analysis)\n\(scenario.transcript)", sourceLocation: sourceLocation)
         #expect(analysis.runs.filter { $0.tickMS > settled }.count >= 2, "\(analysis)", sourceLocation: sourceLocation)
         expectCleanExits(scenario.fleet)
     }
@@ -31,7 +39,7 @@ struct FleetConnectionTests {
         )
         var cutMS: Int64 = 0
         try await scenario.run(.uniform(3)) { fleet in
-            try await Fleet.waitFor("two runs", timeout: .seconds(10)) { try fleet.runs().count >= 2 ? true : nil }
+            try await Fleet.waitFor("two runs", timeout: .seconds(60)) { try fleet.runs().count >= 2 ? true : nil }
             cutMS = FleetTime.nowNS() / 1_000_000
             try PostgresTestSQL.run(
                 url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(application)'"
@@ -62,7 +70,7 @@ struct FleetConnectionTests {
         let scenario = try FleetScenario("pgbouncer", jobs: [job], databaseURL: bouncer)
         var cutMS: Int64 = 0
         try await scenario.run(.uniform(3)) { fleet in
-            try await Fleet.waitFor("three runs", timeout: .seconds(15)) { try fleet.runs().count >= 3 ? true : nil }
+            try await Fleet.waitFor("three runs", timeout: .seconds(60)) { try fleet.runs().count >= 3 ? true : nil }
             cutMS = FleetTime.nowNS() / 1_000_000
             // KILL drops every client and server connection and holds new ones until RESUME.
             try PostgresTestSQL.run(admin, "KILL jobkit_test")

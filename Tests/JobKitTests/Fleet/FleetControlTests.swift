@@ -29,14 +29,14 @@ extension FleetTests {
         var pausedAtMS: Int64 = 0
         var resumedAtMS: Int64 = 0
         try await scenario.run(Self.controlPoll) { fleet in
-            try await Fleet.waitFor("a first run of each job", timeout: .seconds(30)) {
+            try await Fleet.waitFor("a first run of each job", timeout: .seconds(60)) {
                 let jobs = Set(try fleet.runs().map(\.job))
                 return jobs.contains(pausedName) && jobs.contains(otherName) ? true : nil
             }
             let pause = try await Self.control(fleet, ["pause", pausedName, "--reason", "INC-7: the API is down", "--by", "ops"])
             #expect(try await pause.waitForExit() == 0, "\(pause.allOutput)")
             pausedAtMS = FleetTime.nowNS() / 1_000_000
-            try await Fleet.waitFor("three paused ticks", timeout: .seconds(30)) {
+            try await Fleet.waitFor("three paused ticks", timeout: .seconds(60)) {
                 Set(fleet.events("job.skipped", job: paused).filter { $0.string("reason") == "paused" }.compactMap(\.tickMS)).count >= 3
                     ? true : nil
             }
@@ -45,7 +45,7 @@ extension FleetTests {
             try await fleet.stop()
             let restartedAtMS = FleetTime.nowNS() / 1_000_000
             let restarted = try fleet.start(Self.controlPoll)
-            try await Fleet.waitFor("the restarted processes to skip a paused tick", timeout: .seconds(30)) {
+            try await Fleet.waitFor("the restarted processes to skip a paused tick", timeout: .seconds(60)) {
                 restarted.flatMap { $0.events("job.skipped") }
                     .contains { $0.string("job") == pausedName && $0.string("reason") == "paused" && ($0.tickMS ?? 0) > restartedAtMS }
                     ? true : nil
@@ -59,7 +59,7 @@ extension FleetTests {
             resumedAtMS = FleetTime.nowNS() / 1_000_000
             let resume = try await Self.control(fleet, ["resume", pausedName])
             #expect(try await resume.waitForExit() == 0, "\(resume.allOutput)")
-            try await Fleet.waitFor("a run after the resume", timeout: .seconds(30)) {
+            try await Fleet.waitFor("a run after the resume", timeout: .seconds(60)) {
                 try fleet.runs().contains { $0.job == pausedName && $0.tickMS > resumedAtMS } ? true : nil
             }
         }

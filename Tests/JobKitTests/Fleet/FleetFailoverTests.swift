@@ -25,19 +25,19 @@ struct FleetFailoverTests {
         }
         try await pair.crash()
         let crashedMS = FleetTime.nowNS() / 1_000_000
-        try await Fleet.waitFor("every process to report store.unavailable", timeout: .seconds(15)) {
+        try await Fleet.waitFor("every process to report store.unavailable", timeout: .seconds(60)) {
             fleet.processes.allSatisfy { !$0.events("store.unavailable").isEmpty } ? true : nil
         }
         let promotingMS = FleetTime.nowNS() / 1_000_000
         let lost = try await pair.promote()
         let promotedMS = FleetTime.nowNS() / 1_000_000
-        try await Fleet.waitFor("every process to report store.recovered", timeout: .seconds(15)) {
+        try await Fleet.waitFor("every process to report store.recovered", timeout: .seconds(60)) {
             fleet.processes.allSatisfy { !$0.events("store.recovered").isEmpty } ? true : nil
         }
         // Two seconds for a holder cut off by the crash to pass its liveness window, then
         // every job runs on the promoted standby.
         let settledMS = promotedMS + 2000
-        try await Fleet.waitFor("two runs of every job on the promoted standby", timeout: .seconds(15)) {
+        try await Fleet.waitFor("two runs of every job on the promoted standby", timeout: .seconds(60)) {
             let runs = try fleet.runs().filter { $0.tickMS > settledMS }
             return fleet.jobs.allSatisfy { job in runs.filter { $0.job == fleet.name(of: job) }.count >= 2 } ? true : nil
         }

@@ -7,7 +7,7 @@ import Testing
 /// so they run one at a time with the other fleet scenarios.
 extension FleetTests {
     /// `jobkit history JOB --json` on the fleet's database: its runs, newest first.
-    private static func history(_ fleet: Fleet, _ job: FleetJob) async throws -> [[String: Any]] {
+    static func history(_ fleet: Fleet, _ job: FleetJob) async throws -> [[String: Any]] {
         let process = try await JobKitProcess.run([
             "history", fleet.name(of: job), "--json", "--limit", "1000", "--database-url", fleet.databaseURL,
         ])
@@ -60,7 +60,7 @@ extension FleetTests {
         let fleet = scenario.fleet
         let name = fleet.name(of: job)
         try await scenario.run(.uniform(3)) { fleet in
-            try await Fleet.waitFor("a first run", timeout: .seconds(30)) { try fleet.runs().isEmpty ? nil : true }
+            try await Fleet.waitFor("a first run", timeout: .seconds(60)) { try fleet.runs().isEmpty ? nil : true }
             try await fleet.stop()
             let lastRan = try #require(try fleet.runs().filter { $0.job == name }.map(\.tickMS).max())
             // Down over three ticks, back half an interval after the third.
@@ -68,10 +68,10 @@ extension FleetTests {
             let waitMS = backAt - FleetTime.nowNS() / 1_000_000
             if waitMS > 0 { try await Task.sleep(for: .milliseconds(waitMS)) }
             let restarted = try fleet.start(.uniform(3))
-            try await Fleet.waitFor("the restarted processes to run", timeout: .seconds(30)) {
+            try await Fleet.waitFor("the restarted processes to run", timeout: .seconds(60)) {
                 restarted.allSatisfy { !$0.events("scheduler.started").isEmpty } ? true : nil
             }
-            try await Fleet.waitFor("the caught-up run", timeout: .seconds(30)) {
+            try await Fleet.waitFor("the caught-up run", timeout: .seconds(60)) {
                 try fleet.runs().contains { $0.job == name && $0.tickMS > lastRan } ? true : nil
             }
             try await Task.sleep(for: .milliseconds(500))   // the other processes' answers for that tick
@@ -115,15 +115,15 @@ extension FleetTests {
         let fleet = scenario.fleet
         let name = fleet.name(of: job)
         try await scenario.run(.uniform(2)) { fleet in
-            try await Fleet.waitFor("a first run", timeout: .seconds(30)) { try fleet.runs().isEmpty ? nil : true }
+            try await Fleet.waitFor("a first run", timeout: .seconds(60)) { try fleet.runs().isEmpty ? nil : true }
             let phase = (FleetTime.nowNS() / 1_000_000) % interval
             let joinAt = interval * 55 / 100
             try await Task.sleep(for: .milliseconds(phase <= joinAt ? joinAt - phase : interval - phase + joinAt))
             let ahead = try fleet.start([FleetProcessOptions(clockOffset: .milliseconds(interval * 3 / 2))])
-            try await Fleet.waitFor("the process ahead to run", timeout: .seconds(30)) {
+            try await Fleet.waitFor("the process ahead to run", timeout: .seconds(60)) {
                 !ahead[0].events("scheduler.started").isEmpty ? true : nil
             }
-            try await Fleet.waitFor("a job.missed", timeout: .seconds(30)) {
+            try await Fleet.waitFor("a job.missed", timeout: .seconds(60)) {
                 fleet.events("job.missed", job: job).isEmpty ? nil : true
             }
             try await Task.sleep(for: .milliseconds(interval + 500))

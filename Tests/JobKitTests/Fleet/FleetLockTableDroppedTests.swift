@@ -22,7 +22,7 @@ import Testing
         var migratingNS: Int64 = 0
         var migratedNS: Int64 = 0
         try await scenario.run(.uniform(3)) { fleet in
-            try await Fleet.waitFor("four runs before the drop", timeout: .seconds(15)) {
+            try await Fleet.waitFor("four runs before the drop", timeout: .seconds(60)) {
                 try fleet.runs().count >= 4 ? true : nil
             }
             droppingNS = FleetTime.nowNS()
@@ -30,17 +30,17 @@ import Testing
                 base, "DROP TABLE \(schema).jobkit_locks CASCADE; DROP SEQUENCE \(schema).jobkit_locks_token_seq"
             )
             droppedNS = FleetTime.nowNS()
-            try await Fleet.waitFor("every process to report store.unavailable", timeout: .seconds(15)) {
+            try await Fleet.waitFor("every process to report store.unavailable", timeout: .seconds(60)) {
                 fleet.processes.allSatisfy { !$0.events("store.unavailable").isEmpty } ? true : nil
             }
             migratingNS = FleetTime.nowNS()
             let migrate = try await JobKitProcess.run(["migrate", "--database-url", url])
             #expect(try await migrate.waitForExit() == 0, "\(migrate.allOutput)")
             migratedNS = FleetTime.nowNS()
-            try await Fleet.waitFor("every process to report store.recovered", timeout: .seconds(15)) {
+            try await Fleet.waitFor("every process to report store.recovered", timeout: .seconds(60)) {
                 fleet.processes.allSatisfy { !$0.events("store.recovered").isEmpty } ? true : nil
             }
-            try await Fleet.waitFor("three runs after the migration", timeout: .seconds(15)) {
+            try await Fleet.waitFor("three runs after the migration", timeout: .seconds(60)) {
                 try fleet.runs().filter { $0.startNS > migratedNS }.count >= 3 ? true : nil
             }
         }

@@ -24,7 +24,7 @@ extension PostgresServerControlTests {
             var holder = ""
             var holderToken: Int64 = 0
             try await scenario.run(.uniform(3)) { fleet in
-                let started = try await Fleet.waitFor("the long job and two short runs", timeout: .seconds(10)) {
+                let started = try await Fleet.waitFor("the long job and two short runs", timeout: .seconds(60)) {
                     try fleet.runs().filter { $0.job == fleet.name(of: short) && $0.endNS != nil }.count >= 2
                         ? fleet.events("job.started", job: across).first : nil
                 }
@@ -41,16 +41,16 @@ extension PostgresServerControlTests {
                 }
                 try TestDatabase.control("pause-start")
                 restarted = FleetTime.nowNS()
-                try await Fleet.waitFor("every process to report store.recovered", timeout: .seconds(10)) {
+                try await Fleet.waitFor("every process to report store.recovered", timeout: .seconds(60)) {
                     fleet.processes.allSatisfy { !$0.events("store.recovered").isEmpty } ? true : nil
                 }
-                try await Fleet.waitFor("two short runs after the restart", timeout: .seconds(10)) {
+                try await Fleet.waitFor("two short runs after the restart", timeout: .seconds(60)) {
                     try fleet.runs().filter { $0.job == fleet.name(of: short) && $0.startNS > restarted }.count >= 2
                         ? true : nil
                 }
                 // Either the cut-off holder was taken over and reports the overlap, or it kept
                 // its lock and the others are refused by it.
-                try await Fleet.waitFor("the cut-off holder's fate", timeout: .seconds(10)) {
+                try await Fleet.waitFor("the cut-off holder's fate", timeout: .seconds(60)) {
                     let overran = fleet.events("job.overran", job: across).contains { $0.integer("token") == holderToken }
                     let kept = fleet.events("job.skipped", job: across).contains { event in
                         event.integer("holder_token") == holderToken && event.receivedNS > restarted

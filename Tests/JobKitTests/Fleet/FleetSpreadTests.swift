@@ -17,13 +17,13 @@ extension FleetTests {
         let offsetMS = offset.components.seconds * 1000 + offset.components.attoseconds / 1_000_000_000_000_000
         var restartedAtMS: Int64 = 0
         try await scenario.run([FleetProcessOptions](repeating: FleetProcessOptions(), count: 3)) { fleet in
-            try await Fleet.waitFor("three runs", timeout: .seconds(30)) {
+            try await Fleet.waitFor("three runs", timeout: .seconds(60)) {
                 try fleet.runs().filter { $0.job == name }.count >= 3 ? true : nil
             }
             try await fleet.stop()
             restartedAtMS = FleetTime.nowNS() / 1_000_000
             _ = try fleet.start([FleetProcessOptions](repeating: FleetProcessOptions(), count: 3))
-            try await Fleet.waitFor("three runs after the restart", timeout: .seconds(30)) {
+            try await Fleet.waitFor("three runs after the restart", timeout: .seconds(60)) {
                 try fleet.runs().filter { $0.job == name && $0.tickMS > restartedAtMS }.count >= 3 ? true : nil
             }
         }

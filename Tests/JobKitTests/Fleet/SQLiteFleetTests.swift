@@ -20,12 +20,12 @@ struct SQLiteFleetTests {
         let database = scenario.directoryURL.appendingPathComponent("jobkit.sqlite").path
         var deletedMS: Int64 = 0
         try await scenario.run(.uniform(3)) { fleet in
-            try await Fleet.waitFor("two runs before the deletion", timeout: .seconds(10)) {
+            try await Fleet.waitFor("two runs before the deletion", timeout: .seconds(60)) {
                 try fleet.runs().count >= 2 ? true : nil
             }
             deletedMS = FleetTime.nowNS() / 1_000_000
             for suffix in ["", "-wal", "-shm"] { unlink(database + suffix) }
-            try await Fleet.waitFor("every process to open the path again", timeout: .seconds(10)) {
+            try await Fleet.waitFor("every process to open the path again", timeout: .seconds(60)) {
                 Set(fleet.events("store.reopened").map(\.process)).count == 3 ? true : nil
             }
             try await Task.sleep(for: .seconds(4))
@@ -82,12 +82,12 @@ struct SQLiteFleetTests {
             #expect(fleet.events("store.unavailable").isEmpty, "\(scenario.transcript)")
 
             let filler = disk.fill()
-            try await Fleet.waitFor("an outage on the full volume", timeout: .seconds(30)) {
+            try await Fleet.waitFor("an outage on the full volume", timeout: .seconds(60)) {
                 fleet.events("store.unavailable").isEmpty ? nil : true
             }
             unlink(filler)
             freedMS = FleetTime.nowNS() / 1_000_000
-            try await Fleet.waitFor("every process that saw the outage to recover", timeout: .seconds(10)) {
+            try await Fleet.waitFor("every process that saw the outage to recover", timeout: .seconds(60)) {
                 let down = Set(fleet.events("store.unavailable").map(\.process))
                 let up = Set(fleet.events("store.recovered").map(\.process))
                 return down.isSubset(of: up) ? true : nil

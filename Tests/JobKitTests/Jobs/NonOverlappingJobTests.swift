@@ -113,7 +113,7 @@ extension Jobs {
                 Issue.record("the test could not take the lock first")
                 return
             }
-            _ = try await waitUntil(timeout: .seconds(30), "the crashed holder's TTL to pass on the server") {
+            _ = try await waitUntil(timeout: .seconds(60), "the crashed holder's TTL to pass on the server") {
                 try store.locks().first { $0.lockID == lockID && $0.status == .expired }
             }
 
@@ -279,7 +279,7 @@ extension Jobs {
             _ = try await recorder.waitFor(.jobStarted)
             #expect(try await store.forceRelease(lockID))
             let lost = try await recorder.waitFor(.lockLost)
-            let context = try await waitUntil(timeout: .seconds(10), "the run to learn of the loss") {
+            let context = try await waitUntil(timeout: .seconds(60), "the run to learn of the loss") {
                 job.log.context.flatMap { $0.isLeaseLost ? $0 : nil }
             }
             #expect(!context.isCancelled)

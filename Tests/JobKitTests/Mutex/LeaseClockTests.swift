@@ -22,6 +22,29 @@ import Testing
         LockRequest(lockID: lockID, owner: "newcomer", ttl: .seconds(600), liveness: .seconds(3))
     }
 
+    /// The keeper's expiry alarm may run late (a loaded machine); when the release finds the
+    /// TTL run out first, `lock.expired` is still reported, before the caller sees the
+    /// timeout, and the `whenExpired` callback (for a body still running) is not called.
+    @Test func aReleaseThatFindsTheTTLRunOutBeforeTheAlarmStillReportsLockExpired() async throws {
+        let clock = PausableTestClock(start)
+        let store = InMemoryLockStore(clock: clock)
+        let recorder = EventRecorder()
+        var mutex = DBMutex(store: store, owner: "late-alarm", ttl: .seconds(5), heartbeat: nil, logger: recorder.logger())
+        mutex.leaseClock = clock
+        let called = Mutex(false)
+        let error = await #expect(throws: DBMutexTimeoutError.self) {
+            try await mutex.withLease("late-alarm", whenExpired: { called.withLock { $0 = true } }) { _ in
+                clock.pause(for: .seconds(6), fire: false)   // the TTL passes; its alarm has not run
+            }
+        }
+        #expect(error?.expiredAt != nil)
+        let expired = try #require(recorder.first(.lockExpired), "\(recorder.records)")
+        #expect(expired["lock_id"] == "late-alarm" && expired["expired_at"] != nil)
+        #expect(expired.level == .warning)
+        #expect(!called.withLock { $0 })
+        #expect(recorder.events(.lockExpired).count == 1)
+    }
+
     @Test func aPausedHolderWhoseLockWasTakenReportsLockLostOnWakingWithoutMonotonicTime() async throws {
         let clock = PausableTestClock(start)
         let store = InMemoryLockStore(clock: clock)

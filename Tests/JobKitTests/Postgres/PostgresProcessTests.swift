@@ -59,7 +59,7 @@ import Testing
         let firstDeadline = try #require(acquired["alive_until"] as? Double)
 
         // While it beats, the window keeps moving and nobody else gets in.
-        _ = try await waitUntil(timeout: .seconds(30), "a heartbeat to extend the window") {
+        _ = try await waitUntil(timeout: .seconds(60), "a heartbeat to extend the window") {
             try store.locks().first { $0.lockID == lockID }
                 .flatMap { $0.aliveUntil.map(\.timeIntervalSince1970) }
                 .flatMap { $0 > firstDeadline ? $0 : nil }
@@ -94,7 +94,7 @@ import Testing
         let oldToken = try #require(acquired["token"] as? Int64)
 
         let request = LockRequest(lockID: lockID, owner: "newcomer", ttl: .seconds(60), liveness: .seconds(30))
-        let lease = try await waitUntil(timeout: .seconds(30), "the TTL to pass on the server") {
+        let lease = try await waitUntil(timeout: .seconds(60), "the TTL to pass on the server") {
             if case .acquired(let lease) = try store.acquire(request) { return lease }
             return nil
         }
@@ -118,7 +118,7 @@ import Testing
             "--ttl-ms", "300",
         ])
         _ = try await holder.waitForLine { $0["acquired"] != nil }
-        _ = try await waitUntil(timeout: .seconds(30), "the TTL to pass on the server") {
+        _ = try await waitUntil(timeout: .seconds(60), "the TTL to pass on the server") {
             try store.locks().first { $0.lockID == lockID && $0.status == .expired }
         }
         holder.send("release")

@@ -22,7 +22,7 @@ import Testing
         let scheduler = try Scheduler(jobs: jobs, mutex: Base().mutex(store, recorder), clock: clock, configuration: configuration)
         try await Base().withScheduler(scheduler) { _ in
             clock.advance(to: try await clock.waitForSleepers(Self.jobs))
-            _ = try await poll(timeout: .seconds(30), "every job to succeed") {
+            _ = try await poll(timeout: .seconds(60), "every job to succeed") {
                 recorder.events(.jobSucceeded).count == Self.jobs ? true : nil
             }
         }

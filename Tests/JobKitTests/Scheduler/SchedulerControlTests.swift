@@ -27,12 +27,12 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for scheduler in schedulers { group.addTask { try await scheduler.run() } }
                 let request = try await store.inner.requestTrigger("job7", by: "ops")
-                let claimed = try await waitUntil(timeout: .seconds(30), "the trigger to be claimed and run") {
+                let claimed = try await waitUntil(timeout: .seconds(60), "the trigger to be claimed and run") {
                     store.inner.triggerRequest(request.id).flatMap { $0.token != nil && log.count == 1 ? $0 : nil }
                 }
                 // A few more polls: nothing else runs.
                 let pollsSoFar = store.polled.count
-                _ = try await waitUntil(timeout: .seconds(30), "six more polls") { store.polled.count >= pollsSoFar + 6 ? true : nil }
+                _ = try await waitUntil(timeout: .seconds(60), "six more polls") { store.polled.count >= pollsSoFar + 6 ? true : nil }
                 #expect(log.count == 1, "one run for one trigger")
                 #expect(["alpha", "beta"].contains(claimed.claimedBy ?? ""))
                 let run = try #require(store.inner.runs(of: "job7", limit: 10).first)

@@ -50,23 +50,23 @@ extension SchedulerTests {
         try await withScheduler(scheduler) { _ in
             try await clock.waitForSleepers(2)
             clock.advance(to: Date(timeIntervalSince1970: 1_800_000_010))
-            _ = try await poll(timeout: .seconds(30), "the slow run to start") { log.count == 1 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the slow run to start") { log.count == 1 ? true : nil }
             try await clock.waitForSleepers(2)
             clock.advance(to: Date(timeIntervalSince1970: 1_800_000_020))   // "slow" still runs tick 10
-            _ = try await poll(timeout: .seconds(30), "the still_running skip") {
+            _ = try await poll(timeout: .seconds(60), "the still_running skip") {
                 metrics.counterTotal(label: "jobkit_skips_total", dimensions: [("job", "slow"), ("reason", "still_running")]) == 1
                     ? true : nil
             }
             try await clock.waitForSleepers(2)
             clock.advance(to: Date(timeIntervalSince1970: 1_800_000_045))   // "late" misses 30 and 40 by more than 3 s
-            let misfire = try await poll(timeout: .seconds(30), "late's misfire") {
+            let misfire = try await poll(timeout: .seconds(60), "late's misfire") {
                 recorder.events(.jobMisfired).first { $0["job"] == "late" }
             }
             let missed = try #require(misfire.integer("missed"))
             #expect(missed == 2)
             #expect(metrics.counterTotal(label: "jobkit_misfires_total", dimensions: [("job", "late")]) == Int64(missed))
             gate.open()
-            _ = try await poll(timeout: .seconds(30), "the slow run to end") { scheduler.activeRuns == 0 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the slow run to end") { scheduler.activeRuns == 0 ? true : nil }
         }
     }
 
@@ -80,7 +80,7 @@ extension SchedulerTests {
             mutex: mutex(store, EventRecorder(), metrics), clock: clock
         )
         try await withScheduler(scheduler) { _ in
-            _ = try await poll(timeout: .seconds(30), "the outage to be seen") { scheduler.health.storeError }
+            _ = try await poll(timeout: .seconds(60), "the outage to be seen") { scheduler.health.storeError }
             #expect(scheduler.health.phase == .starting, "the loop is alive while it retries")
             #expect(try metrics.expectMeter("jobkit_store_up").lastValue == 0)
             #expect(await scheduler.checkStore().storeError != nil, "a check during the outage fails")
@@ -111,5 +111,29 @@ extension SchedulerMissedTests {
         let missed = try #require(recorder.events(.jobMissed).first?.integer("missed"))
         #expect(missed == 2)
         #expect(metrics.counterTotal(label: "jobkit_missed_ticks_total", dimensions: [("job", "counted")]) == missed)
+    }
+}
+
+extension SchedulerTests {
+    /// A tick skipped as paused is counted with its `job.skipped` reason.
+    @Test func aPausedTickIsCountedAsASkipWithReasonPaused() async throws {
+        let store = InMemoryLockStore()
+        _ = try await store.pause("held-back", reason: "INC-3", by: "ops")
+        let clock = ManualSchedulerClock(Self.start)
+        let metrics = TestMetrics()
+        let log = TickLog()
+        let recorder = EventRecorder()
+        let scheduler = try Scheduler(
+            jobs: [ScheduledJob(name: "held-back", schedule: .every(.seconds(10)), catchUp: .none, job: CountingJob(log: log))],
+            mutex: mutex(store, recorder, metrics), clock: clock
+        )
+        try await withScheduler(scheduler) { _ in
+            let next = try await clock.waitForSleepers(1)
+            clock.advance(to: next)
+            _ = try await recorder.waitFor(.jobSkipped, timeout: .seconds(60))
+        }
+        #expect(log.count == 0)
+        #expect(recorder.events(.jobSkipped).first?["reason"] == "paused")
+        #expect(metrics.counterTotal(label: "jobkit_skips_total", dimensions: [("job", "held-back"), ("reason", "paused")]) == 1)
     }
 }

@@ -59,7 +59,7 @@ import Testing
             let next = try await clock.waitForSleepers(1)
             #expect(next == Self.tick0 + 10)
             clock.advance(to: next)
-            _ = try await poll(timeout: .seconds(30), "the next run") { log.count >= 1 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the next run") { log.count >= 1 ? true : nil }
             try await clock.waitForSleepers(1)
         }
         #expect(log.all == [Self.tick0 + 10])
@@ -77,10 +77,10 @@ import Testing
         let recorder = EventRecorder()
         let job = ScheduledJob(name: "ran", schedule: .every(.seconds(10)), grace: .seconds(5), job: CountingJob(log: log))
         try await Base().withScheduler(try scheduler(job, store, clock, recorder)) { _ in
-            _ = try await recorder.waitFor(.jobSkipped, timeout: .seconds(30))
+            _ = try await recorder.waitFor(.jobSkipped, timeout: .seconds(60))
             let next = try await clock.waitForSleepers(1)
             clock.advance(to: next)
-            _ = try await poll(timeout: .seconds(30), "the next run") { log.count >= 1 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the next run") { log.count >= 1 ? true : nil }
             try await clock.waitForSleepers(1)
         }
         #expect(recorder.events(.jobSkipped).first?["reason"] == "already_ran")

@@ -67,20 +67,20 @@ import Testing
         )
         try await withScheduler(scheduler) { _ in
             clock.advance(to: try await clock.waitForSleepers(1))
-            _ = try await poll(timeout: .seconds(30), "the first run") { log.count >= 1 && scheduler.activeRuns == 0 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the first run") { log.count >= 1 && scheduler.activeRuns == 0 ? true : nil }
 
             try PostgresTestSQL.run(url, "ALTER TABLE \(table) RENAME TO \(table)_away")
             clock.advance(to: try await clock.waitForSleepers(1))
-            let outage = try await recorder.waitFor(.storeUnavailable, timeout: .seconds(30))
+            let outage = try await recorder.waitFor(.storeUnavailable, timeout: .seconds(60))
             #expect(outage["permanent"] == "true", "\(outage)")
             #expect(outage["cause"] == "the lock table or its functions are missing; run jobkit migrate", "\(outage)")
             #expect(outage["error"]?.contains("42P01") == true, "\(outage)")
-            _ = try await poll(timeout: .seconds(30), "the failed fire to end") { scheduler.activeRuns == 0 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the failed fire to end") { scheduler.activeRuns == 0 ? true : nil }
 
             try PostgresTestSQL.run(url, "ALTER TABLE \(table)_away RENAME TO \(table)")
             clock.advance(to: try await clock.waitForSleepers(1))
-            _ = try await recorder.waitFor(.storeRecovered, timeout: .seconds(30))
-            _ = try await poll(timeout: .seconds(30), "a run after the repair") { log.count >= 2 ? true : nil }
+            _ = try await recorder.waitFor(.storeRecovered, timeout: .seconds(60))
+            _ = try await poll(timeout: .seconds(60), "a run after the repair") { log.count >= 2 ? true : nil }
         }
         #expect(recorder.events(.storeUnavailable).count == 1)
         #expect(recorder.events(.configInvalid).isEmpty, "a permanent error during a run does not stop the scheduler")
@@ -114,7 +114,7 @@ import Testing
             #expect(recorder.events(.storeUnavailable).count == 1)
             store.setDown(false)
             clock.advance(to: try await clock.waitForSleepers(1))
-            _ = try await recorder.waitFor(.storeRecovered, timeout: .seconds(30))
+            _ = try await recorder.waitFor(.storeRecovered, timeout: .seconds(60))
         }
     }
 
@@ -139,15 +139,15 @@ import Testing
             }
             store.stall()
             clock.advance(to: try await clock.waitForSleepers(1))
-            _ = try await poll(timeout: .seconds(30), "the fire to hang in the store") { store.waitingCount == 1 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the fire to hang in the store") { store.waitingCount == 1 ? true : nil }
             clock.advance(to: try await clock.waitForSleepers(1))
             try await clock.waitForSleepers(1)
             #expect(recorder.events(.jobSkipped).isEmpty, "nothing runs: \(recorder.events(.jobSkipped))")
 
             store.resume()
-            _ = try await poll(timeout: .seconds(30), "the job to start") { log.count == 1 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the job to start") { log.count == 1 ? true : nil }
             clock.advance(to: try await clock.waitForSleepers(1))
-            let skip = try await recorder.waitFor(.jobSkipped, timeout: .seconds(30))
+            let skip = try await recorder.waitFor(.jobSkipped, timeout: .seconds(60))
             #expect(skip["reason"] == "still_running")
             gate.open()
         }

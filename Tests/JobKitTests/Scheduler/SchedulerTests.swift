@@ -44,7 +44,7 @@ import Testing
             for k in 1...10_000 {
                 let deadline = try await clock.waitForSleepers(1)
                 clock.advance(to: deadline)
-                _ = try await poll(timeout: .seconds(30), "run \(k) to finish") {
+                _ = try await poll(timeout: .seconds(60), "run \(k) to finish") {
                     log.count >= k && scheduler.activeRuns == 0 ? true : nil
                 }
             }
@@ -69,7 +69,7 @@ import Testing
             try await clock.waitForSleepers(1)
             // The process "was paused": the clock jumps over the ticks at +10, +20 and +30.
             clock.advance(to: Date(timeIntervalSince1970: 1_800_000_035))
-            _ = try await poll(timeout: .seconds(30), "the coalesced run") { log.count >= 1 && scheduler.activeRuns == 0 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the coalesced run") { log.count >= 1 && scheduler.activeRuns == 0 ? true : nil }
             try await clock.waitForSleepers(1)
         }
         #expect(log.all.map(Self.ms) == [Self.base + 30_000], "one run, for the latest due tick")
@@ -87,7 +87,7 @@ import Testing
         try await withScheduler(scheduler) { _ in
             try await clock.waitForSleepers(1)
             clock.advance(to: Date(timeIntervalSince1970: 1_800_000_015))   // tick +10 is 5 s late
-            let misfired = try await recorder.waitFor(.jobMisfired, timeout: .seconds(30))
+            let misfired = try await recorder.waitFor(.jobMisfired, timeout: .seconds(60))
             #expect(misfired["job"] == "misfire")
             #expect(misfired["tick"] == Date(timeIntervalSince1970: 1_800_000_010).jobKitTimestamp)
             #expect(misfired.integer("missed") == 1)
@@ -96,7 +96,7 @@ import Testing
             let next = try await clock.waitForSleepers(1)
             #expect(Self.ms(next) == Self.base + 20_000)
             clock.advance(to: next)
-            _ = try await poll(timeout: .seconds(30), "the next run") { log.count >= 1 && scheduler.activeRuns == 0 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the next run") { log.count >= 1 && scheduler.activeRuns == 0 ? true : nil }
         }
         #expect(log.all.map(Self.ms) == [Self.base + 20_000])
     }
@@ -113,15 +113,15 @@ import Testing
         )
         try await withScheduler(scheduler) { _ in
             clock.advance(to: try await clock.waitForSleepers(1))
-            _ = try await poll(timeout: .seconds(30), "the first run to start") { log.count == 1 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the first run to start") { log.count == 1 ? true : nil }
             let callsBefore = store.callCount
             clock.advance(to: try await clock.waitForSleepers(1))
-            let skipped = try await recorder.waitFor(.jobSkipped, timeout: .seconds(30))
+            let skipped = try await recorder.waitFor(.jobSkipped, timeout: .seconds(60))
             #expect(skipped["reason"] == "still_running")
             #expect(skipped["tick"] == Date(timeIntervalSince1970: 1_800_000_002).jobKitTimestamp)
             #expect(store.callCount == callsBefore, "no database call for a local skip")
             gate.open()
-            _ = try await poll(timeout: .seconds(30), "the first run to end") { scheduler.activeRuns == 0 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the first run to end") { scheduler.activeRuns == 0 ? true : nil }
         }
         #expect(log.all.map(Self.ms) == [Self.base + 1000])
     }
@@ -141,11 +141,11 @@ import Testing
         @Sendable func step() async throws {
             clock.advance(to: try await clock.waitForSleepers(1))
             try await clock.waitForSleepers(1)
-            _ = try await poll(timeout: .seconds(30), "the step's fire to end") { scheduler.activeRuns == 0 ? true : nil }
+            _ = try await poll(timeout: .seconds(60), "the step's fire to end") { scheduler.activeRuns == 0 ? true : nil }
         }
         try await withScheduler(scheduler) { _ in
             // Down at start: the scheduler stays up and retries with backoff.
-            let unavailable = try await recorder.waitFor(.storeUnavailable, timeout: .seconds(30))
+            let unavailable = try await recorder.waitFor(.storeUnavailable, timeout: .seconds(60))
             #expect(unavailable.level == .error)
             for _ in 0..<3 { try await step() }
             #expect(recorder.events(.storeUnavailable).count == 1, "once per outage")
@@ -186,9 +186,9 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
                 clock.advance(to: try await clock.waitForSleepers(1))
-                _ = try await poll(timeout: .seconds(30), "the run to start") { log.count == 1 ? true : nil }
+                _ = try await poll(timeout: .seconds(60), "the run to start") { log.count == 1 ? true : nil }
                 trigger.triggerGracefulShutdown()
-                let stopping = try await recorder.waitFor(.schedulerStopping, timeout: .seconds(30))
+                let stopping = try await recorder.waitFor(.schedulerStopping, timeout: .seconds(60))
                 #expect(stopping.integer("running") == 1)
                 try await clock.waitForSleepers(1)   // the grace timer
                 gate.open()
@@ -218,9 +218,9 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
                 clock.advance(to: try await clock.waitForSleepers(1))
-                _ = try await poll(timeout: .seconds(30), "the run to start") { log.count == 1 ? true : nil }
+                _ = try await poll(timeout: .seconds(60), "the run to start") { log.count == 1 ? true : nil }
                 trigger.triggerGracefulShutdown()
-                _ = try await recorder.waitFor(.schedulerStopping, timeout: .seconds(30))
+                _ = try await recorder.waitFor(.schedulerStopping, timeout: .seconds(60))
                 let graceEnds = try await clock.waitForSleepers(1)
                 #expect(Self.ms(graceEnds) == Self.ms(clock.now()) + 5000)
                 clock.advance(to: graceEnds)

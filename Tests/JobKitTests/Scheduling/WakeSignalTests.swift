@@ -21,12 +21,12 @@ import Testing
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .seconds(30))
+                try await Task.sleep(for: .seconds(60))
                 return nil
             }
             signal.raise()
             defer { group.cancelAll() }
-            return try #require(try await group.next() ?? nil, "the sleep did not end within 30 s")
+            return try #require(try await group.next() ?? nil, "the sleep did not end within 60 s")
         }
     }
 
@@ -85,9 +85,9 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                _ = try await recorder.waitFor(.schedulerStarted, timeout: .seconds(30))
+                _ = try await recorder.waitFor(.schedulerStarted, timeout: .seconds(60))
                 trigger.triggerGracefulShutdown()
-                _ = try await recorder.waitFor(.schedulerStopped, timeout: .seconds(30))
+                _ = try await recorder.waitFor(.schedulerStopped, timeout: .seconds(60))
                 try await group.waitForAll()
             }
         }

@@ -44,6 +44,33 @@ import Glibc
         try await ShellTest.waitUntilGone(daemon)
     }
 
+    /// Runs that end together share one sweep of `/proc`: each is found by its own marker,
+    /// and a process of another run, or of none, is left alone.
+    @Test func oneSweepEndsTheLeftoversOfEveryRunThatEndedAndNoOtherProcess() async throws {
+        let markers = (0..<3).map { _ in ShellDescendants.newMarker() }
+        func sleeper(_ marker: String?) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sleep")
+            process.arguments = ["300"]
+            var environment = ShellTest.environment
+            environment["JOBKIT_RUN"] = marker
+            process.environment = environment
+            try process.run()
+            return process
+        }
+        let ended = try markers.prefix(2).map(sleeper)
+        let otherRun = try sleeper(markers[2])
+        let noRun = try sleeper(nil)
+        defer { for process in ended + [otherRun, noRun] { ShellTest.cleanUp(process.processIdentifier) } }
+
+        let found = ShellDescendants.find(markers: Set(markers))
+        #expect(found == Dictionary(uniqueKeysWithValues: zip(markers, (ended + [otherRun]).map { [$0.processIdentifier] })))
+        // A short grace: a child of the test runner may inherit a blocked SIGTERM, and SIGKILL follows.
+        for marker in markers.prefix(2) { ShellDescendants.terminateSoon(marker: marker, grace: .milliseconds(200)) }
+        for process in ended { try await ShellTest.waitUntilGone(process.processIdentifier) }
+        #expect(otherRun.isRunning && noRun.isRunning)
+    }
+
     @Test func theRunMarkerIsUniquePerRunAndReplacesAnInheritedOne() throws {
         let first = ShellDescendants.newMarker()
         let second = ShellDescendants.newMarker()

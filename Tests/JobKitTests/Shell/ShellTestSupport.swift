@@ -39,12 +39,12 @@ enum ShellTest {
     }
 
     /// Waits until `pid` is gone, failing after `timeout`.
-    static func waitUntilGone(_ pid: pid_t, timeout: Duration = .seconds(30)) async throws {
+    static func waitUntilGone(_ pid: pid_t, timeout: Duration = .seconds(60)) async throws {
         _ = try await waitUntil(timeout: timeout, "process \(pid) to be gone") { isGone(pid) ? true : nil }
     }
 
     /// The pid a script wrote to `path`, once it is there.
-    static func pid(in path: String, timeout: Duration = .seconds(30)) async throws -> pid_t {
+    static func pid(in path: String, timeout: Duration = .seconds(60)) async throws -> pid_t {
         try await waitUntil(timeout: timeout, "a pid in \(path)") { readPID(path) }
     }
 

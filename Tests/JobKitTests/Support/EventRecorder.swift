@@ -108,7 +108,7 @@ struct EventRecorder: LogHandler {
     /// seen so far, when none came within `timeout`, and `CancellationError` when cancelled.
     func waitFor(
         _ name: JobEvent,
-        timeout: Duration = .seconds(10),
+        timeout: Duration = .seconds(60),
         where predicate: @escaping @Sendable (Record) -> Bool = { _ in true }
     ) async throws -> Record {
         let store = self.store

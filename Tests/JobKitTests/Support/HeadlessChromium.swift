@@ -49,7 +49,7 @@ enum HeadlessChromium {
         }
         reader.start()
         try await waitUntil("chromium to finish \(arguments)", timeout: .seconds(120)) { !process.isRunning }
-        let data = try await poll(timeout: .seconds(30), "chromium's output") { output.withLock { $0 } }
+        let data = try await poll(timeout: .seconds(60), "chromium's output") { output.withLock { $0 } }
         guard process.terminationStatus == 0 else {
             throw Failure(description: "chromium \(arguments) exited with status \(process.terminationStatus).")
         }
