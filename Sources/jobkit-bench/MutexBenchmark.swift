@@ -86,14 +86,27 @@ struct MutexBenchmark: ParsableCommand {
                 measured.append(("floor", try rate(count) { try floor.pair() }))
             }
             if let raw, let postgresStore = store as? PostgresLockStore, postgresStore.table == .default {
-                // JobKit's own two SQL functions, called through raw libpq: the server's share of a pair.
+                // JobKit's own two SQL functions for a bare pair (schema version 7's), called through
+                // raw libpq: the server's share of a pair.
                 measured.append(("functions", try rate(count) {
                     let token = try raw.query(
-                        "SELECT * FROM jobkit_locks_acquire($1, $2, $3::bigint, $4::bigint, $5::bigint, $6::bigint)",
+                        "SELECT * FROM jobkit_locks_acquire_v7($1, $2, $3::bigint, $4::bigint, $5::bigint, $6::bigint)",
                         [lockID, "jobkit-bench", "60000000", "30000000", nil, nil], column: 1
                     )
                     guard let token else { throw ValidationError("acquire returned no token") }
-                    try raw.query("SELECT * FROM jobkit_locks_release($1, $2::bigint, $3::boolean)", [lockID, token, "t"])
+                    try raw.query("SELECT * FROM jobkit_locks_release_v7($1, $2::bigint, $3::boolean)", [lockID, token, "t"])
+                }))
+                // The functions a bare pair called before version 7: acquire_v5 (which calls
+                // acquire_v2) and release_v2.
+                measured.append(("functions_v5", try rate(count) {
+                    let token = try raw.query(
+                        "SELECT * FROM jobkit_locks_acquire_v5($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7, $8::integer, $9::bigint, $10, $11::bigint)",
+                        [lockID, "jobkit-bench", "60000000", "30000000", nil, nil, nil, nil, nil, nil, nil], column: 1
+                    )
+                    guard let token else { throw ValidationError("acquire returned no token") }
+                    try raw.query(
+                        "SELECT * FROM jobkit_locks_release_v2($1, $2::bigint, $3::boolean, $4, $5)", [lockID, token, "t", nil, nil]
+                    )
                 }))
             }
             if round > 0 { for (name, value) in measured { figures[name, default: []].append(value) } }
@@ -110,6 +123,7 @@ struct MutexBenchmark: ParsableCommand {
         let select1 = median("select1")
         let floorRate = median("floor")
         let functions = median("functions")
+        let functionsV5 = median("functions_v5")
         let ratios = zip(figures["jobkit"] ?? [], figures["advisory"] ?? []).map { $0 / $1 }.sorted()
         let floorRatios = zip(figures["jobkit"] ?? [], figures["floor"] ?? []).map { $0 / $1 }.sorted()
         var settings = "n/a"
@@ -133,7 +147,10 @@ struct MutexBenchmark: ParsableCommand {
                 // than the medians of different figures, so load that comes and goes cancels better.
                 ("ratio_vs_floor", "ratio JobKit / durable floor (median of the rounds' ratios)",
                  floorRatios.isEmpty ? nil : floorRatios[floorRatios.count / 2]),
-                ("functions_pairs_per_s", "JobKit's acquire + release SQL functions through raw libpq pairs/s", functions),
+                ("functions_pairs_per_s", "JobKit's acquire + release SQL functions (acquire_v7, release_v7) through raw libpq pairs/s", functions),
+                ("functions_v5_pairs_per_s", "the functions a pair called before version 7 (acquire_v5, release_v2) through raw libpq pairs/s", functionsV5),
+                ("functions_ratio_vs_floor", "ratio JobKit's SQL functions through raw libpq / durable floor (medians)",
+                 functions.flatMap { f in floorRate.map { f / $0 } }),
                 ("ratio_vs_floor_range", "ratio JobKit / durable floor, lowest and highest round",
                  floorRatios.isEmpty ? nil : String(format: "%.3f – %.3f", floorRatios.first!, floorRatios.last!)),
             ] + (postgresStore.map { postgresStore in

@@ -6,16 +6,22 @@ import CLibPQ
 final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     let target: String
+    private let preparation: PostgresStatementPreparation
+    /// The statements prepared on this connection: their texts, with the names they have.
+    private var preparedNames: [String: String] = [:]
 
-    private init(handle: OpaquePointer, target: String) {
+    private init(handle: OpaquePointer, target: String, preparation: PostgresStatementPreparation) {
         self.handle = handle
         self.target = target
+        self.preparation = preparation
     }
 
     deinit { PQfinish(handle) }
 
     /// Opens a connection. Blocks for at most the connect timeout in `settings`.
-    static func connect(_ settings: PostgresConnectionSettings) throws(PostgresError) -> PostgresConnection {
+    static func connect(
+        _ settings: PostgresConnectionSettings, preparation: PostgresStatementPreparation = PostgresStatementPreparation()
+    ) throws(PostgresError) -> PostgresConnection {
         let keywords = settings.keywords
         let values = settings.values
         let handle: OpaquePointer? = withCStringArray(keywords) { keywordPointers in
@@ -42,18 +48,58 @@ final class PostgresConnection: @unchecked Sendable {
             )
         }
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        return PostgresConnection(handle: handle, target: settings.target)
+        return PostgresConnection(handle: handle, target: settings.target, preparation: preparation)
     }
 
     /// Whether the connection is unusable and must be replaced.
     var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
 
     /// Runs one parameterized statement (extended protocol, text format) in one round trip.
-    func query(_ sql: String, _ parameters: [String?], context: @autoclosure () -> String) throws(PostgresError) -> PostgresResult {
+    ///
+    /// With `prepared`, the statement is prepared on this connection the first time (one more
+    /// round trip, once) and then executed by name, so the server neither parses nor plans it
+    /// again; outside a transaction only, so a failed preparation never aborts one. See
+    /// ``PostgresStatementPreparation`` for poolers.
+    func query(
+        _ sql: String, _ parameters: [String?], prepared: Bool = false, context: @autoclosure () -> String
+    ) throws(PostgresError) -> PostgresResult {
+        if prepared, preparation.isEnabled, PQtransactionStatus(handle) == PQTRANS_IDLE,
+           let name = try prepare(sql, parameterCount: parameters.count, context: context()) {
+            let result: OpaquePointer? = withOptionalCStringArray(parameters) { pointers in
+                PQexecPrepared(handle, name, Int32(parameters.count), pointers, nil, nil, 0)
+            }
+            do {
+                return try check(result, context: context())
+            } catch where error.sqlState == "26000" {
+                // The statement is not on the server connection that ran it: a pooler in
+                // transaction mode. Nothing ran; send it with its text from now on.
+                preparation.disable()
+                preparedNames.removeAll()
+            } catch where error.sqlState == "0A000" && error.message.contains("cached plan") {
+                // A function it calls was re-created with other columns: prepare it afresh next time.
+                preparedNames[sql] = nil
+                PQclear(PQexec(handle, "DEALLOCATE \(name)"))
+            }
+        }
         let result: OpaquePointer? = withOptionalCStringArray(parameters) { pointers in
             PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
         }
         return try check(result, context: context())
+    }
+
+    /// The name `sql` is prepared under on this connection, preparing it first if needed; `nil`
+    /// when the pool stopped preparing. A name that exists already (a pooler's server
+    /// connection that another client prepared) names the same text.
+    private func prepare(_ sql: String, parameterCount: Int, context: @autoclosure () -> String) throws(PostgresError) -> String? {
+        if let name = preparedNames[sql] { return name }
+        let name = PostgresStatementPreparation.name(for: sql)
+        do {
+            _ = try check(PQprepare(handle, name, sql, Int32(parameterCount), nil), context: context())
+        } catch where error.sqlState == "42P05" {
+            // Already prepared under this name, which is its text's.
+        }
+        preparedNames[sql] = name
+        return name
     }
 
     /// Runs a script of several statements without parameters (simple protocol). For schema only.

@@ -11,6 +11,8 @@ final class PostgresConnectionPool: Sendable {
     private let settings: PostgresConnectionSettings
     private let idle = Mutex<[PostgresConnection]>([])
     private let permits: DispatchSemaphore
+    /// Whether the connections prepare the statements that ask for it.
+    private let preparation = PostgresStatementPreparation()
 
     init(settings: PostgresConnectionSettings, maximumConnections: Int) {
         precondition(maximumConnections > 0, "a pool needs at least one connection")
@@ -49,7 +51,7 @@ final class PostgresConnectionPool: Sendable {
 
     private func borrow() throws(PostgresError) -> PostgresConnection {
         if let connection = idle.withLock({ $0.popLast() }) { return connection }
-        return try PostgresConnection.connect(settings)
+        return try PostgresConnection.connect(settings, preparation: preparation)
     }
 
     private func giveBack(_ connection: PostgresConnection) {

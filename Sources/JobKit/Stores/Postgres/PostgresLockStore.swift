@@ -92,6 +92,7 @@ public final class PostgresLockStore: LockStore {
     @_spi(Testing)
     public func acquire(_ request: LockRequest, now: Date?) throws -> AcquireResult {
         try LockID.validate(request.lockID)
+        if request.run == nil, try schemaVersion() >= 7 { return try acquireBare(request, now: now) }
         let parameters: [String?] = [
             request.lockID, request.owner,
             request.ttl.map { String($0.jobKitMicroseconds) },
@@ -207,6 +208,7 @@ public final class PostgresLockStore: LockStore {
     }
 
     public func release(_ lease: Lease, ending run: RunEnd?) throws -> ReleaseResult {
+        if run == nil, try schemaVersion() >= 7 { return try releaseBare(lease) }
         let result = try self.run(
             schema.release,
             [
@@ -278,24 +280,38 @@ public final class PostgresLockStore: LockStore {
     /// Runs one statement, making sure first (once per store) that the schema is at least at
     /// `minimumVersion`.
     func run(
-        _ sql: String, _ parameters: [String?], minimumVersion: Int = PostgresSchema.currentVersion,
+        _ sql: String, _ parameters: [String?], minimumVersion: Int = PostgresSchema.minimumVersion,
         _ context: @autoclosure () -> String
     ) throws -> PostgresResult {
         try ensureSchema(minimumVersion)
         return try pool.withConnection { (connection) throws(PostgresError) in
-            try connection.query(sql, parameters, context: context())
+            try connection.query(sql, parameters, prepared: true, context: context())
         }
+    }
+
+    /// The schema version in place (at least ``PostgresSchema/minimumVersion``), checked or
+    /// migrated on first use: which functions the store may call.
+    func schemaVersion() throws -> Int {
+        try ensureSchema(PostgresSchema.minimumVersion)
     }
 
     /// On first use, migrates (when ``Configuration/migratesAutomatically``) or else only reads
     /// the recorded version, and throws ``SchemaVersionError`` when it is older than `minimum`.
     /// A failed check is tried again on the next call, so an operator's `jobkit migrate`
-    /// takes effect without a restart.
-    private func ensureSchema(_ minimum: Int) throws {
-        if let known = knownVersion.withLock({ $0 }), known >= minimum { return }
+    /// takes effect without a restart. Returns the version in place.
+    @discardableResult
+    private func ensureSchema(_ minimum: Int) throws -> Int {
+        if let known = knownVersion.withLock({ $0 }), known >= minimum { return known }
         if configuration.migratesAutomatically {
-            try migrate()
-            return
+            do {
+                try migrate()
+                return PostgresSchema.currentVersion
+            } catch let refusal as SchemaVersionError where refusal.found >= minimum {
+                // A role that may not create objects, on a schema this JobKit works with (only
+                // faster functions are missing): use it as it is.
+                knownVersion.withLock { $0 = refusal.found }
+                return refusal.found
+            }
         }
         let migration = PostgresMigration(schema: schema)
         let found = try pool.withConnection { (connection) throws(PostgresError) in try migration.recordedVersion(on: connection) }
@@ -303,6 +319,7 @@ public final class PostgresLockStore: LockStore {
             throw SchemaVersionError(table: schema.table.description, found: found, required: minimum, cause: nil)
         }
         knownVersion.withLock { $0 = found }
+        return found
     }
 
     /// The loss the heartbeat or release function named (`force_released`, `taken_over`,

@@ -22,8 +22,14 @@ struct PostgresSchema: Sendable {
     /// Epoch microseconds `value` as a timestamptz.
     static func ts(_ value: String) -> String { "(timestamptz 'epoch' + \(value) * interval '1 microsecond')" }
 
-    /// The schema version this JobKit creates and needs.
-    static let currentVersion = 6
+    /// The schema version this JobKit creates.
+    static let currentVersion = 7
+
+    /// The oldest recorded version this JobKit works with, when it may not migrate: its
+    /// statements call functions of versions up to 6 (version 6's set-based batch claims).
+    /// Newer functions are used once they are in place (version 7's lean mutex functions, see
+    /// `PostgresSchema+V7.swift`).
+    static let minimumVersion = 6
 
     /// The one-row table that records the schema's version (see ``PostgresMigration``).
     var schemaTable: String { table.quoted(suffix: "_schema") }
@@ -35,7 +41,7 @@ struct PostgresSchema: Sendable {
 
     /// What each version adds, oldest first: one string per object, each safe to run again.
     var steps: [(version: Int, statements: [String])] {
-        [(1, version1), (2, version2), (3, version3), (4, version4), (5, version5), (6, version6)]
+        [(1, version1), (2, version2), (3, version3), (4, version4), (5, version5), (6, version6), (7, version7)]
     }
 
     var acquire: String {
