@@ -116,7 +116,7 @@ import Testing
                 Issue.record("expected SchemaVersionError, got \(answers[0])")
                 return
             }
-            #expect(error.found == 2 && error.required == PostgresSchema.currentVersion)
+            #expect(error.found == 2 && error.required == PostgresSchema.minimumVersion)
         }
     }
 }

@@ -83,7 +83,7 @@ import Testing
             defer { database.drop() }
             let store = try store(database)
             try store.migrate()
-            #expect(try database.recordedVersion() == 6)
+            #expect(try database.recordedVersion() == PostgresSchema.currentVersion)
 
             let singles = try scenario(store, "single").map { request in Result { try store.acquire(request) } }
             let batch = try scenario(store, "batch")
@@ -268,7 +268,7 @@ import Testing
 
         let store = try store(database)
         try store.migrate()
-        #expect(try database.recordedVersion() == 6)
+        #expect(try database.recordedVersion() == PostgresSchema.currentVersion)
 
         let answers = store.acquire(batch: [request("held-by-old", tick: Self.tick + 60), request("shared", tick: Self.tick)])
         #expect((try answers[0].get()).refusal?.holder?.owner == "old-binary")

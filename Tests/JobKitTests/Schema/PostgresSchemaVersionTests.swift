@@ -217,7 +217,7 @@ import Testing
             let store = try database.store(migratesAutomatically: false)
             let request = LockRequest(lockID: "x", owner: "new", ttl: .seconds(60), liveness: nil)
             let error = try #require(throws: SchemaVersionError.self) { try store.acquire(request) }
-            #expect(error.found == 1 && error.required == PostgresSchema.currentVersion)
+            #expect(error.found == 1 && error.required == PostgresSchema.minimumVersion)
             #expect(error.isPermanent)
             #expect(error.description.contains("jobkit migrate"), "\(error)")
             #expect(try store.locks().isEmpty, "listing locks needs only version 1")
