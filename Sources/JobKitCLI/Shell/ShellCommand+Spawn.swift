@@ -45,7 +45,7 @@ extension ShellCommand {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
-        var flags = Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+        var flags: Int32 = 0   // beyond a group of its own and default signals (see startInGroupOfItsOwn)
         #if canImport(Darwin)
         if let workingDirectory {
             posix_spawn_file_actions_addchdir_np(&actions, workingDirectory)
@@ -72,16 +72,7 @@ extension ShellCommand {
             Self.markOpenDescriptorsCloseOnExec()
         }
         #endif
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        sigdelset(&allSignals, SIGKILL)
-        sigdelset(&allSignals, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        Self.startInGroupOfItsOwn(&attributes, flags: flags)
 
         let environmentStrings = environment.filter { $0.key != Self.runVariable }.map { "\($0.key)=\($0.value)" }.sorted()
             + ["\(Self.runVariable)=\(marker)"]
@@ -265,6 +256,22 @@ extension ShellCommand {
         }
     }
     #endif
+
+    /// Spawn attributes for a process in a process group of its own, with an empty signal
+    /// mask and every signal at its default disposition, whatever the scheduler's own are;
+    /// `flags` adds to the flags this sets.
+    static func startInGroupOfItsOwn(_ attributes: inout posix_spawnattr_t, flags: Int32 = 0) {
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        sigdelset(&allSignals, SIGKILL)
+        sigdelset(&allSignals, SIGSTOP)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(flags | Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)))
+        posix_spawnattr_setpgroup(&attributes, 0)
+    }
 
     /// Calls `body` with a NULL-terminated array of C strings.
     static func withCStringArray<R>(

@@ -141,17 +141,7 @@ final class ShellWatchdog: Sendable {
         if let addCloseFrom = ShellLibC.addCloseFrom { _ = addCloseFrom(&actions, 3) }
         #endif
         // A group of its own: terminating a job's group must not take the watchdog with it.
-        // Default signal dispositions and an empty mask, whatever the scheduler's are.
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        sigdelset(&allSignals, SIGKILL)
-        sigdelset(&allSignals, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attributes, 0)
+        ShellCommand.startInGroupOfItsOwn(&attributes)
         var pid: pid_t = 0
         let arguments = ["jobkit-watchdog", "-c", script]
         let failure = ShellCommand.withCStringArray(arguments) { argv in
