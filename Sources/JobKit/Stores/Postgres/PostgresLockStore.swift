@@ -4,9 +4,10 @@ import Synchronization
 /// The lock store for fleets: one row per lock in PostgreSQL, reached through libpq.
 ///
 /// Every rule of the lock contract runs inside the server, on its clock, in one round trip per
-/// operation (the schema installs three small PL/pgSQL functions next to the table). No
-/// session state is used (no advisory locks held across statements), so it works through
-/// PgBouncer in transaction mode.
+/// operation (the schema installs PL/pgSQL functions next to the table, each version adding
+/// its own). Statements are prepared once per connection; behind a pooler that loses them
+/// (PgBouncer in transaction mode) their text is sent instead, and no other session state is
+/// used (no advisory locks held across statements), so it works through PgBouncer.
 ///
 /// The schema has a version, recorded in the table `<table>_schema`. It is created or brought
 /// up to date on first use, or up front with ``migrate()``; a role that may not create objects
