@@ -7,10 +7,11 @@ extension CLI {
     @Suite struct HTTPTests {
         /// Starts `jobkit run CONFIG --http 127.0.0.1:0` and returns it with a client for the
         /// port it reports in `http.started`.
-        static func start(_ config: String, address: String = "127.0.0.1:0", environment: [String: String] = [:])
-            async throws -> (JobKitProcess, RawHTTP)
-        {
-            let scheduler = try JobKitProcess(["run", config, "--http", address], environment: environment)
+        static func start(
+            _ config: String, address: String = "127.0.0.1:0", environment: [String: String] = [:],
+            arguments: [String] = []
+        ) async throws -> (JobKitProcess, RawHTTP) {
+            let scheduler = try JobKitProcess(["run", config, "--http", address] + arguments, environment: environment)
             let started = try await scheduler.waitForEvent("http.started")
             let bound = try #require(started["address"], "http.started names its address: \(started)")
             let port = try #require(bound.split(separator: ":").last.flatMap { Int($0) })
@@ -78,7 +79,8 @@ extension CLI {
                 ["name": "hourly", "type": "shell", "every": "1h", "parameters": ["command": ["true"], "shell": false]],
                 ["name": "quick", "type": "shell", "every": "1s", "parameters": ["command": ["true"], "shell": false]],
             ])
-            let (scheduler, http) = try await Self.start(config)
+            // Half past the hour on the scheduler's clock: the hourly job does not fire meanwhile.
+            let (scheduler, http) = try await Self.start(config, arguments: [MidHourOffset.argument()])
             _ = try await scheduler.waitForEvent("job.succeeded")
             // A job due every second may be running when the status is read: read it again, with
             // a deadline, until quick's last run is a finished one.

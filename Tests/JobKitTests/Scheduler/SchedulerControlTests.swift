@@ -17,10 +17,12 @@ import Testing
         }
         var configuration = Scheduler.Configuration()
         configuration.controlInterval = .milliseconds(20)
+        // Half past the hour on the schedulers' clock: no hourly tick comes during the test.
+        let offset = MidHourOffset.from()
         let schedulers = try ["alpha", "beta"].map { owner in
             try Scheduler(
                 jobs: jobs, mutex: DBMutex(store: store, owner: owner, heartbeat: nil, logger: recorder.logger()),
-                configuration: configuration
+                clock: OffsetClock(offset: offset), configuration: configuration
             )
         }
         try await testGracefulShutdown { trigger in
