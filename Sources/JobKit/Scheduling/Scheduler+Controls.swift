@@ -21,7 +21,6 @@ extension Scheduler {
         let names = jobs.map(\.name)
         let store = mutex.store
         let owner = mutex.owner
-        let byName = Dictionary(uniqueKeysWithValues: jobs.map { ($0.name, $0) })
         await withDiscardingTaskGroup { runs in
             while !stopping.isRaised {
                 let attemptStarted = ContinuousClock.now
@@ -31,7 +30,9 @@ extension Scheduler {
                     // table does (it may be dropped or denied), so only a fire ends an outage.
                     polledPauses.withLock { $0 = snapshot.pauses }
                     for request in snapshot.triggers {
-                        guard let job = byName[request.job], let tracker = trackers[job.name], tracker.tryStart() else { continue }
+                        guard let index = jobIndex[request.job], trackers[index].tryStart() else { continue }
+                        let job = jobs[index]
+                        let tracker = trackers[index]
                         started.insert(job.name)
                         runs.addTask {
                             defer { tracker.finish() }
@@ -54,7 +55,8 @@ extension Scheduler {
                 }
             }
             for name in started.sorted() {
-                guard let tracker = trackers[name], tracker.isRunning else { continue }
+                guard let index = jobIndex[name], trackers[index].isRunning else { continue }
+                let tracker = trackers[index]
                 if await !finishes(tracker, within: configuration.shutdownGrace) {
                     runs.cancelAll()
                     break

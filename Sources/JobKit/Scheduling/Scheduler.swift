@@ -54,8 +54,10 @@ public final class Scheduler: Service {
     let mutex: DBMutex
     let clock: any SchedulerClock
     let configuration: Configuration
-    /// One per job name: whether that job runs in this process now.
-    let trackers: [String: RunTracker]
+    /// One per job, in the order of ``jobs``: whether that job runs in this process now.
+    let trackers: [RunTracker]
+    /// Where each job name is in ``jobs``.
+    let jobIndex: [String: Int]
     /// What the latest control poll read: the paused jobs among this scheduler's.
     let polledPauses = Mutex<[String: JobPause]>([:])
     private let storeHealth: StoreHealth
@@ -74,8 +76,8 @@ public final class Scheduler: Service {
         jobs: [ScheduledJob], mutex: DBMutex, clock: any SchedulerClock = DispatchWallClock(),
         configuration: Configuration = Configuration()
     ) throws(SchedulerError) {
-        var seen = Set<String>()
-        for job in jobs where !seen.insert(job.name).inserted {
+        var jobIndex = [String: Int](minimumCapacity: jobs.count)
+        for (index, job) in jobs.enumerated() where jobIndex.updateValue(index, forKey: job.name) != nil {
             throw SchedulerError(message: "Two jobs are named \"\(job.name)\"; job names must be unique.")
         }
         self.jobs = jobs
@@ -86,12 +88,13 @@ public final class Scheduler: Service {
         self.mutex = mutex
         self.clock = clock
         self.configuration = configuration
-        self.trackers = Dictionary(uniqueKeysWithValues: jobs.map { ($0.name, RunTracker()) })
+        self.trackers = jobs.map { _ in RunTracker() }
+        self.jobIndex = jobIndex
         self.storeHealth = StoreHealth(logger: mutex.logger, metrics: mutex.metrics, store: mutex.store.description)
     }
 
     /// How many jobs are running in this process now.
-    var activeRuns: Int { trackers.values.filter(\.isRunning).count }
+    var activeRuns: Int { trackers.filter(\.isRunning).count }
 
     var logger: Logger { mutex.logger }
 
@@ -116,8 +119,9 @@ public final class Scheduler: Service {
             if try await prepareStore(health) {
                 phase.withLock { if $0 == .starting { $0 = .running } }
                 await withDiscardingTaskGroup { group in
-                    for job in jobs {
-                        group.addTask { await self.drive(job, health: health, stopping: stopping) }
+                    // Each job's task captures its index, not its job: a sleeping job's task stays small.
+                    for index in jobs.indices {
+                        group.addTask { await self.drive(index, health: health, stopping: stopping) }
                     }
                     group.addTask { await self.pollControls(health: health, stopping: stopping) }
                 }
@@ -220,63 +224,10 @@ public final class Scheduler: Service {
         return shortest.map { .milliseconds(Int64(($0 * 1000).rounded())) }
     }
 
-    /// The life of one job: wait for its next tick, fire, repeat; on shutdown (`stopping`
-    /// raised, or the task cancelled), let a running fire finish within the grace period.
-    private func drive(_ job: ScheduledJob, health: StoreHealth, stopping: WakeSignal) async {
-        let planner = TickPlanner(
-            schedule: job.schedule, grace: job.grace + job.jitter, catchUp: job.catchUp == .latest, offset: job.tickOffset
-        )
-        let tracker = trackers[job.name]!
-        var lastHandled: Date?
-        await withDiscardingTaskGroup { runs in
-            while true {
-                let plan = planner.plan(lastHandled: lastHandled, now: clock.now())
-                lastHandled = plan.lastHandled
-                if let missed = plan.misfired { reportMisfire(job, missed) }
-                if let tick = plan.run {
-                    if tracker.tryStart() {
-                        runs.addTask {
-                            defer { tracker.finish() }
-                            await RunTracker.$current.withValue(tracker) {
-                                await self.fire(job, tick: tick, health: health, stopping: stopping)
-                            }
-                        }
-                    } else if job.overlap == .queueOne, tracker.isRunningJob, tracker.tryQueue() {
-                        // Running here: this process may be the fleet's one waiter for the next run.
-                        runs.addTask {
-                            defer { tracker.finish() }
-                            await RunTracker.$current.withValue(tracker) {
-                                let started = ContinuousClock.now
-                                let outcome = await self.queue(job, tick: tick, stopping: stopping)
-                                if case .none = outcome { self.reportStillRunning(job, tick: tick) }
-                                self.record(outcome, health: health, job: job, attemptStarted: started)
-                            }
-                        }
-                    } else if tracker.isRunningJob || tracker.isQueued {
-                        reportStillRunning(job, tick: tick)
-                    } else {
-                        reportStillWaitingForStore(job, tick: tick)
-                    }
-                }
-                guard let next = plan.nextTick else { break }
-                let fireAt = next.addingTimeInterval(Self.randomJitter(job.jitter))
-                do {
-                    try await clock.sleep(until: fireAt, wakingOn: stopping)
-                } catch {
-                    break
-                }
-            }
-            if tracker.isRunning, await !finishes(tracker, within: configuration.shutdownGrace) {
-                runs.cancelAll()
-            }
-        }
-    }
-
-    private func fire(_ job: ScheduledJob, tick: Date, health: StoreHealth, stopping: WakeSignal) async {
+    func fire(_ job: ScheduledJob, tracker: RunTracker, tick: Date, health: StoreHealth, stopping: WakeSignal) async {
         let started = ContinuousClock.now
-        let tracker = trackers[job.name]
         var whenHeld: (@Sendable (LockHolder) async -> JobOutcome?)?
-        if job.overlap == .queueOne, let tracker {
+        if job.overlap == .queueOne {
             whenHeld = { @Sendable (_: LockHolder) async -> JobOutcome? in
                 // Held on another machine: this fire may become the fleet's one waiter.
                 guard tracker.markQueued() else { return nil }
@@ -330,14 +281,14 @@ public final class Scheduler: Service {
     /// The previous fire has not got its lock yet (the store is slow or unreachable, as in a
     /// connect timeout): nothing runs, so this is not `still_running`. The outage itself is
     /// reported as `store.unavailable` when that fire gives up.
-    private func reportStillWaitingForStore(_ job: ScheduledJob, tick: Date) {
+    func reportStillWaitingForStore(_ job: ScheduledJob, tick: Date) {
         logger.warning(
             "Job \"\(job.name)\" skipped this tick: its previous fire is still waiting for the lock store.",
             metadata: [LogKeys.job: .string(job.name), LogKeys.lockID: .string(job.lockID), LogKeys.tick: .date(tick)]
         )
     }
 
-    private func reportMisfire(_ job: ScheduledJob, _ missed: MissedTicks) {
+    func reportMisfire(_ job: ScheduledJob, _ missed: MissedTicks) {
         mutex.metrics.misfired(job: job.name, count: missed.count)
         logger.jobEvent(
             .jobMisfired, level: .warning,
@@ -370,7 +321,7 @@ public final class Scheduler: Service {
         )
     }
 
-    private static func randomJitter(_ jitter: Duration) -> TimeInterval {
+    static func randomJitter(_ jitter: Duration) -> TimeInterval {
         let limit = jitter.jobKitTimeInterval
         return limit > 0 ? Double.random(in: 0..<limit) : 0
     }

@@ -3,16 +3,22 @@ import Foundation
 import JobKit
 import Prometheus
 
-/// The Prometheus registry that `JobKitCLI.main` bootstraps swift-metrics with, and that
+/// The Prometheus metrics that `JobKitCLI.main` bootstraps swift-metrics with, and that
 /// `jobkit run --http` serves at `/metrics`.
 enum JobKitPrometheus {
-    /// The registry every metric of the process goes to.
-    static let registry = PrometheusCollectorRegistry()
+    /// Where every metric of the process goes: swift-prometheus registries, in pages so that
+    /// thousands of jobs register their metrics in linear time (see ``PagedPrometheusFactory``).
+    static let metrics = PagedPrometheusFactory(template: factory())
 
-    /// Bootstraps `MetricsSystem` with ``registry``; histogram buckets suit runs of seconds to
-    /// an hour and start lateness of milliseconds to a minute. Call once per process.
+    /// Bootstraps `MetricsSystem` with ``metrics``. Call once per process.
     static func bootstrap() {
-        var factory = PrometheusMetricsFactory(registry: registry)
+        MetricsSystem.bootstrap(metrics)
+    }
+
+    /// swift-prometheus's factory with JobKit's histogram buckets: runs of seconds to an hour,
+    /// start lateness of milliseconds to a minute.
+    private static func factory() -> PrometheusMetricsFactory {
+        var factory = PrometheusMetricsFactory()
         factory.durationHistogramBuckets = [
             JobMetric.runDuration.rawValue: [
                 .milliseconds(10), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(15),
@@ -23,13 +29,13 @@ enum JobKitPrometheus {
                 .seconds(1), .seconds(5), .seconds(15), .seconds(60),
             ],
         ]
-        MetricsSystem.bootstrap(factory)
+        return factory
     }
 
-    /// Every metric of ``registry`` and the process metrics, in the Prometheus text format.
+    /// Every metric of ``metrics`` and the process metrics, in the Prometheus text format.
     static func exposition() -> String {
         var buffer: [UInt8] = []
-        registry.emit(into: &buffer)
+        metrics.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self) + ProcessMetrics.text()
     }
 }
