@@ -167,7 +167,7 @@ struct BurstBenchmark: ParsableCommand {
                 + "tick: pg_stat_wal.wal_sync over the whole run divided by the \(firedTicks.count) tick instants "
                 + "fired; the server counts flushes only with fsync=on (it had fsync=\(try wal.fsync())).",
             "Claims: " + (batched
-                ? "batched (each process gathers the claims due together for 5 ms and sends them as one statement, "
+                ? "batched (each process gathers the claims due together until 5 ms pass without one, at most 100 ms, and sends them as one statement, "
                     + "and likewise the releases)."
                 : "unbatched (one acquire and one release statement per job per process per tick).")
                 + " CPU per process is user + system time from /proc/PID/stat over the measured ticks, as a fraction of one core.",

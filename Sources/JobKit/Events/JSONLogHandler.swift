@@ -71,7 +71,8 @@ public struct JSONLogHandler: LogHandler {
 
     /// Writes one record as a JSON line.
     public func log(event: LogEvent) {
-        var line = LineBuffer(capacity: 256)
+        // A job's event line is 300–600 bytes: room for it at once, rather than growing twice.
+        var line = LineBuffer(capacity: 1024)
         line.appendJSONRecord(
             timestamp: clock().jobKitTimestamp,
             level: event.level,

@@ -14,6 +14,17 @@ extension Logger {
         metadata[LogKeys.event] = .string(event.rawValue)
         log(level: level, message(), metadata: metadata, file: file, function: function, line: line)
     }
+
+    /// ``jobEvent(_:level:_:_:file:function:line:)`` for a caller that is done with `fields`:
+    /// the event name goes into the caller's dictionary instead of a copy of it.
+    func jobEvent(
+        _ event: JobEvent, level: Logger.Level, _ message: @autoclosure () -> Logger.Message,
+        taking fields: inout Logger.Metadata,
+        file: String = #fileID, function: String = #function, line: UInt = #line
+    ) {
+        fields[LogKeys.event] = .string(event.rawValue)
+        log(level: level, message(), metadata: fields, file: file, function: function, line: line)
+    }
 }
 
 extension Logger.MetadataValue {
@@ -63,12 +74,17 @@ extension Logger.Metadata {
 
     /// The fields that describe a lock holder: `holder`, `holder_token`, `since`, `until`.
     static func holderFields(_ holder: LockHolder) -> Logger.Metadata {
-        var fields: Logger.Metadata = [
-            LogKeys.holder: .string(holder.owner),
-            LogKeys.holderToken: .number(holder.token),
-            LogKeys.since: .date(holder.since),
-        ]
-        if let until = holder.until { fields[LogKeys.until] = .date(until) }
+        var fields: Logger.Metadata = [:]
+        fields.addHolderFields(holder)
         return fields
+    }
+
+    /// Adds ``holderFields(_:)`` to these fields (the holder's win a key), without a
+    /// dictionary of their own.
+    mutating func addHolderFields(_ holder: LockHolder) {
+        self[LogKeys.holder] = .string(holder.owner)
+        self[LogKeys.holderToken] = .number(holder.token)
+        self[LogKeys.since] = .date(holder.since)
+        if let until = holder.until { self[LogKeys.until] = .date(until) }
     }
 }

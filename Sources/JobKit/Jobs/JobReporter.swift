@@ -34,13 +34,13 @@ struct JobReporter: Sendable {
     func started(_ lease: Lease) {
         var fields = fields(lease)
         fields[LogKeys.owner] = .string(lease.owner)
-        logger.jobEvent(.jobStarted, level: .info, "Job \"\(jobName)\" started with lock \"\(lockID)\" (token \(lease.token)).", fields)
+        logger.jobEvent(.jobStarted, level: .info, "Job \"\(jobName)\" started with lock \"\(lockID)\" (token \(lease.token)).", taking: &fields)
     }
 
     func succeeded(_ lease: Lease, after duration: Duration) {
         var fields = fields(lease)
         fields[LogKeys.durationMS] = .number(duration.jobKitMilliseconds)
-        logger.jobEvent(.jobSucceeded, level: .info, "Job \"\(jobName)\" succeeded in \(duration.jobKitMilliseconds) ms.", fields)
+        logger.jobEvent(.jobSucceeded, level: .info, "Job \"\(jobName)\" succeeded in \(duration.jobKitMilliseconds) ms.", taking: &fields)
     }
 
     /// `lease` and `duration` are `nil` when the job failed before its worker started.
@@ -54,7 +54,7 @@ struct JobReporter: Sendable {
     func skipped(_ reason: JobOutcome.SkipReason) {
         var fields = baseFields()
         fields[LogKeys.reason] = .string(reason.name)
-        if let holder = reason.holder { fields.merge(.holderFields(holder)) { _, holder in holder } }
+        if let holder = reason.holder { fields.addHolderFields(holder) }
         if let (tick, lastTick) = reason.alreadyRan {
             fields[LogKeys.tick] = .date(tick)
             fields[LogKeys.lastTick] = .date(lastTick)
@@ -65,7 +65,7 @@ struct JobReporter: Sendable {
             fields[LogKeys.pausedAt] = .date(pause.pausedAt)
             if let note = pause.reason { fields[LogKeys.pauseReason] = .string(note) }
         }
-        logger.jobEvent(.jobSkipped, level: .info, "Job \"\(jobName)\" skipped: \(reason)", fields)
+        logger.jobEvent(.jobSkipped, level: .info, "Job \"\(jobName)\" skipped: \(reason)", taking: &fields)
     }
 
     func overran(_ timeout: DBMutexTimeoutError, lease: Lease, after duration: Duration) {
@@ -75,8 +75,11 @@ struct JobReporter: Sendable {
         logger.jobEvent(.jobOverran, level: .error, "Job \"\(jobName)\" overran: \(timeout)", fields)
     }
 
+    /// `lock_id` and `tick`, in a dictionary with room for an event's other fields (so adding
+    /// them does not grow it).
     private func baseFields() -> Logger.Metadata {
-        var fields: Logger.Metadata = [LogKeys.lockID: .string(lockID)]
+        var fields = Logger.Metadata(minimumCapacity: 12)
+        fields[LogKeys.lockID] = .string(lockID)
         if let tick { fields[LogKeys.tick] = .date(tick) }
         return fields
     }

@@ -53,7 +53,7 @@ extension PostgresLockStore {
 
     /// The control poll; see ``LockStore/controls(for:seenBy:)``.
     public func controls(for jobs: [String], seenBy owner: String) throws -> ControlSnapshot {
-        let names = String(decoding: try JSONSerialization.data(withJSONObject: jobs), as: UTF8.self)
+        let names = JSONStringArray.text(jobs)
         let result = try run(schema.pollControls, [names, owner], "polling the fleet controls")
         var snapshot = ControlSnapshot()
         for row in 0..<result.rowCount {

@@ -32,10 +32,35 @@ final class PostgresResult {
         return value
     }
 
+    /// The integer in a column, or `nil` for SQL NULL; read from libpq's text without making
+    /// a `String` of it (a batch answer holds a dozen per claim).
     func int64(_ row: Int, _ column: Int) throws(PostgresError) -> Int64? {
-        guard let text = string(row, column) else { return nil }
-        guard let value = Int64(text) else { throw unexpected("column \(column) holds \"\(text)\", not an integer") }
+        guard row < rowCount, column < Int(PQnfields(handle)), !isNull(row, column) else { return nil }
+        let text = PQgetvalue(handle, Int32(row), Int32(column))!
+        guard let value = Self.decimal(text) else {
+            throw unexpected("column \(column) holds \"\(String(cString: text))\", not an integer")
+        }
         return value
+    }
+
+    /// The value of a NUL-terminated decimal integer (an optional `-` and digits, as
+    /// PostgreSQL prints a `bigint`), or `nil` when it is not one or does not fit.
+    static func decimal(_ text: UnsafePointer<CChar>) -> Int64? {
+        var index = 0
+        let negative = text[0] == CChar(UInt8(ascii: "-"))
+        if negative { index = 1 }
+        var magnitude: UInt64 = 0
+        let limit = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
+        repeat {
+            let byte = UInt8(bitPattern: text[index])
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (times, overflowTimes) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, overflowSum) = times.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            guard !overflowTimes, !overflowSum, sum <= limit else { return nil }
+            magnitude = sum
+            index += 1
+        } while text[index] != 0
+        return negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude)
     }
 
     func requiredInt64(_ row: Int, _ column: Int) throws(PostgresError) -> Int64 {

@@ -95,7 +95,7 @@ extension SQLiteLockStore {
     public func controls(for jobs: [String], seenBy owner: String) throws -> ControlSnapshot {
         try ensureSchema()
         let schema = self.schema
-        let names = String(decoding: try JSONSerialization.data(withJSONObject: jobs), as: UTF8.self)
+        let names = JSONStringArray.text(jobs)
         let context = "polling the fleet controls"
         return try withConnection { (connection) throws(SQLiteError) in
             try connection.transaction(context: context) { () throws(SQLiteError) in
