@@ -39,8 +39,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var testingClockOffset: Double = 0
 
-    /// How long claims due together are gathered into one batch, in milliseconds; 0 sends each
-    /// alone (what `jobkit-bench burst --unbatched` measures).
+    /// The quiet gap, in milliseconds, that ends a gathering of claims due together into one
+    /// batch (capped at 20 gaps after its first claim); 0 sends each alone (what
+    /// `jobkit-bench burst --unbatched` measures).
     @Option(help: .hidden)
     var claimWindowMs: Double = 5
 

@@ -35,10 +35,11 @@ public final class Scheduler: Service {
         /// during an outage retries at least as often as its jobs would fire, and resumes about
         /// when running ones do.
         public var maximumRetryDelay: Duration = .seconds(30)
-        /// How long the scheduler gathers the lock claims its jobs make for one instant before it
-        /// sends them to the store as one batch (one statement and one commit on PostgreSQL),
-        /// and likewise their releases; `nil` sends each claim and release alone. Each job still
-        /// gets its own lease, token, refusal, ledger row and events.
+        /// The quiet gap that ends a gathering of the lock claims its jobs make for one instant:
+        /// the scheduler sends what it gathered to the store as one batch (one statement and one
+        /// commit on PostgreSQL) once this long passes with no new claim, or 20 windows after the
+        /// gathering's first claim, and likewise their releases; `nil` sends each claim and
+        /// release alone. Each job still gets its own lease, token, refusal, ledger row and events.
         public var claimWindow: Duration? = .milliseconds(5)
         /// How often the scheduler reads the fleet controls (pauses, trigger requests): one
         /// statement per poll, whatever the number of jobs. A pause does not wait for it (the
