@@ -32,9 +32,7 @@ enum ShellSpawnFloor {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", loops, "floor", script, record, String(runs), String(processes)]
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let startedNS = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        let startedNS = Int64(Date().timeIntervalSince1970 * 1e9)
         try process.run()
         process.waitUntilExit()
         let recorded = try FleetRun.parse(String(decoding: Data(contentsOf: URL(fileURLWithPath: record)), as: UTF8.self))
