@@ -71,6 +71,28 @@ struct BurstBenchmark: ParsableCommand {
             ratio("wal_flushes_ratio", "WAL flushes per tick, unbatched / batched", \.walFlushes)
             notes += baseline.notes.dropFirst(2).map { "Unbatched fleet: " + $0 }
         }
+        if shell {
+            // Measured after the fleet, on the same machine: what the runs' starts alone cost.
+            let floor = try ShellSpawnFloor.measure(runs: jobs, processes: processes)
+            func ms(_ value: Double?) -> Fixed? { value.map { Fixed(value: $0) } }
+            rows += [
+                ("floor_runs", "floor: runs of the record script", floor.count),
+                ("floor_start_p50_ms", "floor: run start after xargs started p50 (ms)", ms(floor.value(at: 0.5))),
+                ("floor_start_p99_ms", "floor: run start after xargs started p99 (ms)", ms(floor.value(at: 0.99))),
+                ("floor_start_max_ms", "floor: run start after xargs started max (ms)", ms(floor.max)),
+            ]
+            var ratio: Fixed?
+            if let fleet = batched.lateness.value(at: 0.99), let bare = floor.value(at: 0.99), bare > 0 {
+                ratio = Fixed(value: fleet / bare, decimals: 2)
+            }
+            rows.append(("start_p99_vs_floor", "start p99, fleet / floor", ratio))
+            notes.append(
+                "Floor: the \(jobs) runs of the same record script started by \(processes) `xargs -P 0` (each "
+                    + "starting its share at once), all at one instant, after the fleet stopped: "
+                    + "no scheduler, no database, no claim. A run's start minus the instant xargs were started: what starting "
+                    + "the runs alone costs this machine."
+            )
+        }
         let report = BenchReport(
             title: "jobkit-bench burst (\(processes) processes × \(jobs) \(shell ? "shell" : "in-process") jobs, "
                 + "\(ticks) ticks every \(intervalMs) ms\(unbatched ? ", batched then unbatched" : ""))",

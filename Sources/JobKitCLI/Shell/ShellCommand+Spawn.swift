@@ -89,7 +89,13 @@ extension ShellCommand {
             close(errors.read)
             throw spawnError(failure, executable: executable)
         }
-        return ShellProcess(pid: pid, marker: marker, stdout: output.read, stderr: errors.read, command: self)
+        // A pidfd lets the supervisor's one thread notice the exit (it is close-on-exec).
+        #if canImport(Darwin)
+        let pidfd: Int32 = -1
+        #else
+        let pidfd = ShellLibC.pidfdOpen.map { $0(pid, 0) } ?? -1
+        #endif
+        return ShellProcess(pid: pid, marker: marker, stdout: output.read, stderr: errors.read, pidfd: pidfd, command: self)
     }
 
     // MARK: Resolving the program

@@ -169,7 +169,8 @@ public struct ShellCommand: Sendable, Hashable {
         }
     }
 
-    /// Spawns, trying again a few times while the program file is busy (`ETXTBSY`).
+    /// Spawns on a ``ShellSpawner`` thread (`posix_spawn` holds its thread until the child
+    /// has called `exec`), trying again a few times while the program file is busy (`ETXTBSY`).
     ///
     /// A file is busy while it is open for writing somewhere: being deployed, or just written
     /// by this very process while another thread's child briefly holds a copy of the
@@ -178,7 +179,11 @@ public struct ShellCommand: Sendable, Hashable {
         var attempt = 0
         while true {
             try Task.checkCancellation()
-            switch Result(catching: { () throws(ShellCommandError) -> ShellProcess in try spawn(marker: marker) }) {
+            let outcome = await ShellSpawner.shared.perform { [self] cancelled in
+                cancelled ? nil : Result(catching: { () throws(ShellCommandError) -> ShellProcess in try spawn(marker: marker) })
+            }
+            guard let outcome else { throw CancellationError() }
+            switch outcome {
             case .success(let process):
                 return process
             case .failure(let error):

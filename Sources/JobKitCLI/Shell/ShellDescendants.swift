@@ -62,24 +62,36 @@ enum ShellDescendants {
         if start { sweeper.async { sweep() } }
     }
 
-    /// Sweeps until no run is pending: runs that ended during a sweep get the next one.
+    /// The least time from the start of one sweep to the start of the next: when runs keep
+    /// ending (a thousand jobs of one tick end over a second or so), they wait for the next
+    /// sweep together rather than keep a core reading `/proc` while the tick's other jobs
+    /// are being started.
+    static let sweepSpacing: Duration = .milliseconds(100)
+
+    /// Sweeps for the runs pending, then again, no sooner than ``sweepSpacing`` after this
+    /// sweep started, for those that ended meanwhile, until none is pending.
     private static func sweep() {
-        while true {
-            let runs = sweeps.withLock { sweeps in
-                defer { sweeps.pending = [:] }
-                if sweeps.pending.isEmpty { sweeps.sweeping = false }
-                return sweeps.pending
-            }
-            guard !runs.isEmpty else { return }
-            for (marker, pids) in find(markers: Set(runs.keys)) {
-                for pid in pids { kill(pid, SIGTERM) }
-                let grace = runs[marker] ?? .zero
-                let nanoseconds = Int(grace.components.seconds) * 1_000_000_000 + Int(grace.components.attoseconds / 1_000_000_000)
-                sweeper.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
-                    for pid in find(markers: [marker])[marker] ?? [] { kill(pid, SIGKILL) }
-                }
+        let started = DispatchTime.now()
+        let runs = sweeps.withLock { sweeps in
+            defer { sweeps.pending = [:] }
+            return sweeps.pending
+        }
+        for (marker, pids) in find(markers: Set(runs.keys)) {
+            for pid in pids { kill(pid, SIGTERM) }
+            let grace = runs[marker] ?? .zero
+            sweeper.asyncAfter(deadline: .now() + nanoseconds(grace)) {
+                for pid in find(markers: [marker])[marker] ?? [] { kill(pid, SIGKILL) }
             }
         }
+        let again = sweeps.withLock { sweeps in
+            if sweeps.pending.isEmpty { sweeps.sweeping = false }
+            return sweeps.sweeping
+        }
+        if again { sweeper.asyncAfter(deadline: started + nanoseconds(sweepSpacing)) { sweep() } }
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> DispatchTimeInterval {
+        .nanoseconds(Int(duration.components.seconds) * 1_000_000_000 + Int(duration.components.attoseconds / 1_000_000_000))
     }
 
     /// The live processes, other than this one, whose environment holds `JOBKIT_RUN=` one of

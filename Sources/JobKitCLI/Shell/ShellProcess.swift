@@ -12,12 +12,11 @@ import Darwin
 /// A started shell command under supervision: its output pipes drained into bounded tails,
 /// its exit awaited, its time limit kept, and its process group terminated when it must be.
 ///
-/// Nothing blocks Swift's cooperative thread pool. Two threads of its own serve each
-/// command: one blocks in `waitpid`, the other reads both pipes (`poll`, then non-blocking
-/// reads until the pipe is empty), so the child never blocks on a full pipe. Decisions
-/// (timeouts, signals, finishing) run on one serial Dispatch queue, driven by Dispatch
-/// timers. Dispatch read sources are not used: on Linux, libdispatch's epoll loop crashed
-/// under many short-lived pipes whose descriptor numbers are reused at once.
+/// Nothing blocks Swift's cooperative thread pool. The process's one ``ShellSupervisor``
+/// thread reads both pipes (`poll`, then non-blocking reads until the pipe is empty), so the
+/// child never blocks on a full pipe, and notices the exit through the child's pidfd (where
+/// there is none, a thread of the command's own blocks in `waitpid`). Decisions (timeouts,
+/// signals, finishing) run on one serial Dispatch queue, driven by Dispatch timers.
 ///
 /// The run is finished when the command has exited, its group is gone (no live member, or
 /// `SIGKILL` was sent after the grace), and both pipes are at their end (or were given up a
@@ -27,7 +26,6 @@ final class ShellProcess: Sendable {
     let pid: pid_t
     /// The value of ``ShellCommand/runVariable`` every process of this run inherits.
     let marker: String
-    private let descriptors: [Int32]
     private let queue: DispatchQueue
     private let grace: Duration
     private let timeout: Duration?
@@ -37,7 +35,8 @@ final class ShellProcess: Sendable {
     private struct State {
         var tails: [ShellOutputCollector]
         var outputOpen = true
-        var stopReading = false
+        /// The output streams not yet at their end (or given up).
+        var openStreams = 2
         var leaderEnded = false
         var waitStatus: Int32?
         var terminating = false
@@ -56,22 +55,13 @@ final class ShellProcess: Sendable {
 
     /// How often a group whose leader has exited is checked for live members.
     private static let pollInterval: Duration = .milliseconds(25)
-    /// How long the reader waits in `poll` before looking whether it should give up.
-    private static let readerWakeMilliseconds: Int32 = 100
-    /// How many bytes one read takes from a pipe.
-    private static let chunkSize = 64 * 1024
-    /// How many reads from one pipe the reader makes before it looks at the other.
-    private static let readsPerTurn = 16
-    /// How many turns of reads a pipe given up still gets, to take what is buffered in it
-    /// without chasing a writer forever.
-    private static let finalTurns = 4
 
     /// Starts supervising the child `pid`, whose stdout and stderr are the read ends
-    /// `stdout` and `stderr` (which this object closes).
-    init(pid: pid_t, marker: String, stdout: Int32, stderr: Int32, command: ShellCommand) {
+    /// `stdout` and `stderr`, and whose pidfd is `pidfd` (-1 when there is none); the
+    /// ``ShellSupervisor`` reads and closes them.
+    init(pid: pid_t, marker: String, stdout: Int32, stderr: Int32, pidfd: Int32, command: ShellCommand) {
         self.pid = pid
         self.marker = marker
-        descriptors = [stdout, stderr]
         queue = DispatchQueue(label: "jobkit.shell.\(pid)")
         grace = command.terminationGrace
         timeout = command.timeout
@@ -80,7 +70,7 @@ final class ShellProcess: Sendable {
             lineLimit: command.tailLineLimit, lineByteLimit: command.tailLineByteLimit
         )
         state = Mutex(State(tails: [collector, collector]))
-        for descriptor in descriptors {
+        for descriptor in [stdout, stderr] {
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
         }
         if let timeout {
@@ -91,13 +81,9 @@ final class ShellProcess: Sendable {
                 }
             }
         }
-        Thread.detachNewThread { [self] in readOutput() }
-        Thread.detachNewThread { [self] in
-            var status: Int32 = 0
-            var reaped: pid_t
-            repeat { reaped = waitpid(pid, &status, 0) } while reaped == -1 && errno == EINTR
-            let known: Int32? = reaped == pid ? status : nil
-            queue.async { [self] in leaderExited(known) }
+        ShellSupervisor.shared.watch(self, stdout: stdout, stderr: stderr, pidfd: pidfd)
+        if pidfd < 0 {
+            Thread.detachNewThread { [self] in awaitExit() }
         }
     }
 
@@ -127,40 +113,18 @@ final class ShellProcess: Sendable {
         }
     }
 
-    // MARK: The reader thread
+    // MARK: Called by the supervisor's thread
 
-    /// Reads both pipes to their end, or until told to give up, then closes them.
-    private func readOutput() {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 1)
-        defer { buffer.deallocate() }
-        var open = [true, true]
-        while open[0] || open[1], !state.withLock({ $0.stopReading }) {
-            var watched = (0..<2).map { pollfd(fd: open[$0] ? descriptors[$0] : -1, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&watched, nfds_t(watched.count), Self.readerWakeMilliseconds)
-            if ready < 0, errno != EINTR { break }
-            for stream in 0..<2 where open[stream] && watched[stream].revents != 0 {
-                open[stream] = drain(stream, into: buffer) != .ended
-            }
-        }
-        // Told to give up: the group is gone, but something outside it holds a pipe open.
-        // What the group wrote before it ended is still in the pipe; take it.
-        for stream in 0..<2 where open[stream] {
-            for _ in 0..<Self.finalTurns {
-                guard drain(stream, into: buffer) == .more else { break }
-            }
-        }
-        for descriptor in descriptors { close(descriptor) }
-        queue.async { [self] in outputClosed() }
-    }
+    /// What a turn of reads found in a pipe.
+    enum Drained { case empty, more, ended }
 
-    private enum Drained { case empty, more, ended }
-
-    /// Reads what a pipe holds, up to ``readsPerTurn`` chunks: `.empty` when it holds no
-    /// more for now, `.more` when the turn ended first, `.ended` at its end.
-    private func drain(_ stream: Int, into buffer: UnsafeMutableRawBufferPointer) -> Drained {
+    /// Reads what the pipe of `stream` (0 stdout, 1 stderr) at `descriptor` holds, up to
+    /// `reads` chunks: `.empty` when it holds no more for now, `.more` when the turn ended
+    /// first, `.ended` at its end.
+    func drain(_ stream: Int, from descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, reads limit: Int) -> Drained {
         var reads = 0
-        while reads < Self.readsPerTurn {
-            let count = read(descriptors[stream], buffer.baseAddress, buffer.count)
+        while reads < limit {
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
             if count > 0 {
                 reads += 1
                 state.withLock { $0.tails[stream].append(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) }
@@ -173,9 +137,31 @@ final class ShellProcess: Sendable {
         return .more
     }
 
+    /// The pipe of `stream` is at its end, or was given up, and is closed.
+    func streamEnded(_ stream: Int) {
+        let closed = state.withLock { state in
+            state.openStreams -= 1
+            return state.openStreams == 0
+        }
+        if closed { queue.async { [self] in outputClosed() } }
+    }
+
+    /// The child was reaped with wait status `status` (`nil` when someone else reaped it).
+    func reaped(_ status: Int32?) {
+        queue.async { [self] in leaderExited(status) }
+    }
+
+    /// Blocks in `waitpid` until the child exits, then reports it: for a child without a pidfd.
+    func awaitExit() {
+        var status: Int32 = 0
+        var reaped: pid_t
+        repeat { reaped = waitpid(pid, &status, 0) } while reaped == -1 && errno == EINTR
+        self.reaped(reaped == pid ? status : nil)
+    }
+
     // MARK: Events, all on `queue`
 
-    /// The reader closed both pipes.
+    /// The supervisor closed both pipes.
     private func outputClosed() {
         settle { state in
             state.outputOpen = false
@@ -234,8 +220,8 @@ final class ShellProcess: Sendable {
         state.withLock { state in
             state.drainTimer?.cancel()
             state.drainTimer = nil
-            state.stopReading = true
         }
+        ShellSupervisor.shared.giveUp(self)
     }
 
     // MARK: Transitions
