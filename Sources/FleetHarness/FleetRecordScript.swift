@@ -11,7 +11,9 @@
 /// is bash's `EPOCHREALTIME` in microseconds (no fork, so the stamp is taken the moment the
 /// line is written); `PID` is the script's pid, which is also its process group (the shell
 /// job's group, which a test may signal as a whole). SIGTERM (the scheduler cancelling the run
-/// on lease loss or shutdown, or a test) ends the run at once with an `end … term` line.
+/// on lease loss or shutdown, or a test) ends the run at once with an `end … term` line, once
+/// its start line is written: a SIGTERM that comes before (bash runs the trap between two
+/// commands, so possibly before the start line) ends it with no line, never with an end alone.
 public enum FleetRecordScript {
     /// The file name the harness writes the script to.
     public static let fileName = "record.sh"
@@ -28,8 +30,10 @@ public enum FleetRecordScript {
       local now=${EPOCHREALTIME/[.,]/}
       printf '%s %s %s %s %s %s %s\n' "$1" "$JOBKIT_JOB" "${JOBKIT_TICK:--}" "$JOBKIT_LOCK_TOKEN" "$now" "$$" "$2" >> "$file"
     }
-    trap 'record end term; exit 143' TERM
+    started=
+    trap '[ -z "$started" ] || record end term; exit 143' TERM
     record start -
+    started=1
     if [ "$seconds" != 0 ]; then
       sleep "$seconds" &
       wait $!
