@@ -267,6 +267,15 @@ extension ShellCommand {
     /// mask and every signal at its default disposition, whatever the scheduler's own are;
     /// `flags` adds to the flags this sets.
     static func startInGroupOfItsOwn(_ attributes: inout posix_spawnattr_t, flags: Int32 = 0) {
+        startWithDefaultSignals(&attributes, flags: flags | Int32(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+    }
+
+    /// Spawn attributes for a process with an empty signal mask and every signal at its
+    /// default disposition: a thread of the scheduler (a Dispatch thread blocks most signals)
+    /// would otherwise pass its mask on, and a child started with SIGTERM blocked could never
+    /// be stopped. `flags` adds to the flags this sets.
+    static func startWithDefaultSignals(_ attributes: inout posix_spawnattr_t, flags: Int32 = 0) {
         var noSignals = sigset_t()
         sigemptyset(&noSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
@@ -275,8 +284,7 @@ extension ShellCommand {
         sigdelset(&allSignals, SIGKILL)
         sigdelset(&allSignals, SIGSTOP)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(flags | Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)))
-        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(flags | Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)))
     }
 
     /// Calls `body` with a NULL-terminated array of C strings.

@@ -1,4 +1,5 @@
 import Foundation
+@testable import JobKitCLI
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,9 +9,8 @@ import Glibc
 ///
 /// Spawned and reaped by hand, its output sent to a file: the server it starts outlives it
 /// and may inherit its descriptors, so neither a pipe nor Foundation's `Process` would see it
-/// end. The child gets an empty signal mask and default signal actions: called from a
-/// Dispatch thread, which blocks most signals, it would otherwise pass that mask on, and a
-/// server started with SIGTERM blocked could never be stopped.
+/// end. The child gets an empty signal mask and default signal actions, as a shell job does
+/// (`ShellCommand.startWithDefaultSignals`), so the server it starts can be stopped.
 enum ScriptRunner {
     struct Failed: Error, CustomStringConvertible {
         let command: String
@@ -28,15 +28,7 @@ enum ScriptRunner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        sigdelset(&allSignals, SIGKILL)
-        sigdelset(&allSignals, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        ShellCommand.startWithDefaultSignals(&attributes)
         var pid: pid_t = 0
         guard posix_spawn(&pid, "/bin/sh", nil, &attributes, argv, environ) == 0 else {
             throw Failed(command: "\(script) \(arguments.first ?? "")", output: "it could not be started")
