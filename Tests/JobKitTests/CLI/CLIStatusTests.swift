@@ -29,9 +29,10 @@ extension CLI {
             let jobs = try #require(try json(status)["jobs"] as? [[String: Any]])
             #expect(jobs.map { $0["name"] as? String } == ["hello", "broken"])
             for job in jobs {
-                for key in ["name", "type", "next_ticks", "last_run", "last_success_at", "consecutive_failures", "running"] {
+                for key in ["name", "type", "schedule", "lock_id", "enabled", "next_ticks", "last_run", "last_success_at", "consecutive_failures", "running", "paused"] {
                     #expect(job.keys.contains(key), "status entry lacks \(key): \(job)")
                 }
+                #expect(job["paused"] is NSNull, "a job nobody paused: \(job)")
                 #expect(job["type"] as? String == "shell")
                 #expect((job["next_ticks"] as? [String])?.count == 3)
             }
@@ -57,9 +58,10 @@ extension CLI {
             let runs = try #require(try json(history)["runs"] as? [[String: Any]])
             #expect(runs.count == 2)
             for run in runs {
-                for key in ["tick", "owner", "token", "started_at", "ended_at", "outcome", "duration_ms", "overlapped", "error"] {
+                for key in ["job", "job_type", "lock_id", "tick", "owner", "token", "started_at", "ended_at", "outcome", "duration_ms", "overlapped", "error", "kind"] {
                     #expect(run.keys.contains(key), "history entry lacks \(key): \(run)")
                 }
+                #expect(run["kind"] as? String == "once", "a run by `jobkit once`: \(run)")
                 #expect(run["outcome"] as? String == "failed")
                 #expect((run["error"] as? String)?.contains("disk full") == true)
                 #expect(run["overlapped"] as? Bool == false)

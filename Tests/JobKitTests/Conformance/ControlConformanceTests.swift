@@ -175,8 +175,13 @@ import Testing
     func aPauseReasonMustBeShortPlainTextAndNotEmpty(_ kind: StoreKind) async throws {
         try await kind.withStore { store in
             let job = store.id("job")
-            for bad in ["", "   ", String(repeating: "x", count: 10 * 1024), "before\0after"] {
-                await #expect(throws: PauseReasonError.self) { try await call(store) { try $0.pause(job, reason: bad, by: "ops") } }
+            let cases = [
+                ("", "is empty"), ("   ", "is empty"), (String(repeating: "x", count: 10 * 1024), "is 10240 characters long; at most 500"),
+                ("before\0after", "holds a NUL byte"),
+            ]
+            for (bad, says) in cases {
+                let error = await #expect(throws: PauseReasonError.self) { try await call(store) { try $0.pause(job, reason: bad, by: "ops") } }
+                #expect(error?.message.contains(says) == true, "\(String(describing: error))")
             }
             #expect(try await call(store) { try $0.pauses() }.filter { $0.job == job }.isEmpty)
             let trimmed = try await call(store) { try $0.pause(job, reason: "  disk full  ", by: "ops") }
