@@ -112,6 +112,26 @@ import Testing
         #expect(scheduler.events("job.started").isEmpty)
     }
 
+    /// No schema at all, and a role that may use its schema but not create in it: the
+    /// scheduler stops at start naming `jobkit migrate`, creates nothing, and runs nothing.
+    @Test func withNoSchemaTheRoleStopsWithAnErrorNamingJobkitMigrate() async throws {
+        let setup = try Setup()
+        defer { setup.tearDown() }
+        try PostgresTestSQL.run(setup.adminURL, "GRANT USAGE ON SCHEMA \(setup.schema) TO \(setup.role)")
+        let directory = try TemporaryDirectory()
+        let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
+        let scheduler = try await JobKitProcess.run(["run", config])
+        #expect(try await scheduler.waitForExit() == 1, "\(scheduler.allOutput)")
+        let invalid = try #require(scheduler.events("config.invalid").first, "\(scheduler.allOutput)")
+        let error = invalid["error"] ?? ""
+        #expect(error.contains("There is no JobKit schema") && error.contains("jobkit migrate") && error.contains("42501"), "\(error)")
+        #expect(scheduler.events("job.started").isEmpty)
+        let objects = try PostgresTestSQL.value(
+            setup.adminURL, "SELECT count(*) FROM pg_class WHERE relnamespace = $1::regnamespace", [setup.schema]
+        )
+        #expect(objects == "0", "the role created something")
+    }
+
     private static func writeJobsFile(in directory: TemporaryDirectory, databaseURL: String) throws -> String {
         let file: [String: Any] = [
             "database": databaseURL,
