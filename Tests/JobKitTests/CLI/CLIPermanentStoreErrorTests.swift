@@ -28,5 +28,23 @@ extension CLI {
             #expect(!scheduler.allOutput.contains("not-the-password"))
             #expect(!FileManager.default.fileExists(atPath: directory.path("ran")))
         }
+
+        @Test func aMissingDatabaseStopsRunAtStartNamingTheCause() async throws {
+            let directory = try TemporaryDirectory()
+            let config = try CLI.writeJobsFile(in: directory, jobs: [
+                CLI.shellJob("hello", every: "1s", script: "touch ran", in: directory),
+            ])
+            var components = try #require(URLComponents(string: try TestDatabase.url))
+            components.path = "/jk_no_such_database"
+            let url = try #require(components.string)
+            let scheduler = try await JobKitProcess.run(["run", config], environment: ["JOBKIT_DATABASE_URL": url])
+            #expect(try await scheduler.waitForExit() == 1)
+            let lines = try scheduler.parsedLines()
+            #expect(lines.compactMap(\.name) == ["scheduler.started", "config.invalid"], "\(scheduler.allOutput)")
+            let invalid = try #require(lines.last)
+            #expect(invalid["cause"] == "the database does not exist", "\(invalid)")
+            #expect(invalid["error"]?.contains("jk_no_such_database") == true, "\(invalid)")
+            #expect(!FileManager.default.fileExists(atPath: directory.path("ran")))
+        }
     }
 }

@@ -30,17 +30,21 @@ import Testing
             roleURL = try #require(components.string)
         }
 
-        /// The grants of the README's "Least-privilege role", on `schema`.
-        func grant() throws {
+        /// The grants of the README's "Least-privilege role", on `schema`, but for the one
+        /// on the object named `leftOut` (such as `jobkit_locks_runs`), if any.
+        func grant(leavingOut leftOut: String? = nil) throws {
             let t = "\(schema).jobkit_locks"
-            try PostgresTestSQL.run(adminURL, """
-                GRANT USAGE ON SCHEMA \(schema) TO \(role);
-                GRANT SELECT, INSERT, UPDATE ON \(t) TO \(role);
-                GRANT USAGE ON SEQUENCE \(t)_token_seq TO \(role);
-                GRANT SELECT ON \(t)_schema TO \(role);
-                GRANT SELECT, INSERT, UPDATE, DELETE ON \(t)_runs TO \(role);
-                GRANT SELECT, INSERT, UPDATE, DELETE ON \(t)_controls, \(t)_triggers TO \(role);
-                """)
+            let grants = [
+                "GRANT USAGE ON SCHEMA \(schema) TO \(role)",
+                "GRANT SELECT, INSERT, UPDATE ON \(t) TO \(role)",
+                "GRANT USAGE ON SEQUENCE \(t)_token_seq TO \(role)",
+                "GRANT SELECT ON \(t)_schema TO \(role)",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON \(t)_runs TO \(role)",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON \(t)_controls, \(t)_triggers TO \(role)",
+            ]
+            let kept = grants.filter { grant in leftOut.map { !grant.contains(".\($0) ") } ?? true }
+            #expect(kept.count == grants.count - (leftOut == nil ? 0 : 1), "\(leftOut ?? "") names one grant")
+            try PostgresTestSQL.run(adminURL, kept.joined(separator: ";\n"))
         }
 
         /// Migrates as the admin, the way `jobkit migrate` does.
@@ -110,6 +114,64 @@ import Testing
         let error = invalid["error"] ?? ""
         #expect(error.contains("version 1") && error.contains("jobkit migrate") && error.contains("42501"), "\(error)")
         #expect(scheduler.events("job.started").isEmpty)
+    }
+
+    /// No schema at all, and a role that may use its schema but not create in it: the
+    /// scheduler stops at start naming `jobkit migrate`, creates nothing, and runs nothing.
+    @Test func withNoSchemaTheRoleStopsWithAnErrorNamingJobkitMigrate() async throws {
+        let setup = try Setup()
+        defer { setup.tearDown() }
+        try PostgresTestSQL.run(setup.adminURL, "GRANT USAGE ON SCHEMA \(setup.schema) TO \(setup.role)")
+        let directory = try TemporaryDirectory()
+        let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
+        let scheduler = try await JobKitProcess.run(["run", config])
+        #expect(try await scheduler.waitForExit() == 1, "\(scheduler.allOutput)")
+        let invalid = try #require(scheduler.events("config.invalid").first, "\(scheduler.allOutput)")
+        let error = invalid["error"] ?? ""
+        #expect(error.contains("There is no JobKit schema") && error.contains("jobkit migrate") && error.contains("42501"), "\(error)")
+        #expect(scheduler.events("job.started").isEmpty)
+        let objects = try PostgresTestSQL.value(
+            setup.adminURL, "SELECT count(*) FROM pg_class WHERE relnamespace = $1::regnamespace", [setup.schema]
+        )
+        #expect(objects == "0", "the role created something")
+    }
+
+    /// A grant missing on what start-up reads (the schema's version): the scheduler stops at
+    /// start with `config.invalid`, cause `permission denied`, exit status 1.
+    @Test func withoutTheGrantOnTheVersionTableTheSchedulerStopsAtStart() async throws {
+        let setup = try Setup()
+        defer { setup.tearDown() }
+        try setup.migrate()
+        try setup.grant(leavingOut: "jobkit_locks_schema")
+        let directory = try TemporaryDirectory()
+        let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
+        let scheduler = try await JobKitProcess.run(["run", config])
+        #expect(try await scheduler.waitForExit() == 1, "\(scheduler.allOutput)")
+        let invalid = try #require(scheduler.events("config.invalid").first, "\(scheduler.allOutput)")
+        #expect(invalid["cause"] == "permission denied", "\(invalid)")
+        #expect(invalid["error"]?.contains("jobkit_locks_schema") == true, "\(invalid)")
+        #expect(scheduler.events("job.started").isEmpty)
+    }
+
+    /// A grant missing only on what a run writes (the run ledger): start-up cannot see it,
+    /// so the first fire reports `store.unavailable` with `permanent: true` and the cause,
+    /// runs nothing, and the scheduler stays up, retrying.
+    @Test func withoutTheGrantOnTheLedgerTheFirstFireReportsAPermanentError() async throws {
+        let setup = try Setup()
+        defer { setup.tearDown() }
+        try setup.migrate()
+        try setup.grant(leavingOut: "jobkit_locks_runs")
+        let directory = try TemporaryDirectory()
+        let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
+        let scheduler = try JobKitProcess(["run", config])
+        let outage = try await scheduler.waitForEvent("store.unavailable")
+        #expect(outage.fields["permanent"] == .bool(true), "\(outage)")
+        #expect(outage["cause"] == "permission denied", "\(outage)")
+        #expect(outage["error"]?.contains("jobkit_locks_runs") == true, "\(outage)")
+        scheduler.signal(SIGTERM)
+        #expect(try await scheduler.waitForExit() == 0, "\(scheduler.allOutput)")
+        #expect(scheduler.events("config.invalid").isEmpty, "\(scheduler.allOutput)")
+        #expect(scheduler.events("job.started").isEmpty, "\(scheduler.allOutput)")
     }
 
     private static func writeJobsFile(in directory: TemporaryDirectory, databaseURL: String) throws -> String {

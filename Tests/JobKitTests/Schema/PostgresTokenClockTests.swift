@@ -55,6 +55,26 @@ import Testing
         }
     }
 
+    /// Tokens no longer come from the sequence: with it dropped alone (and not re-created,
+    /// since the schema's version is current), a held lock and a new one still draw tokens
+    /// greater than every token before.
+    @Test func aDroppedSequenceNeverIssuesALowerToken() async throws {
+        let name = Test.current?.name ?? "test"
+        try await offPool {
+            let database = try Database(name)
+            defer { database.drop() }
+            let store = try database.store()
+            let before = try #require(try store.acquire(request("sequence")).lease)
+            #expect(try store.release(before) == .released)
+            try PostgresTestSQL.run(database.url, "DROP SEQUENCE \(database.table.quoted(suffix: "_token_seq"))")
+            let again = try #require(try store.acquire(request("sequence")).lease)
+            #expect(again.token > before.token)
+            #expect(try store.release(again) == .released)
+            let fresh = try #require(try database.store().acquire(request("sequence-new")).lease)
+            #expect(fresh.token > again.token)
+        }
+    }
+
     @Test func aClockBehindTheLocksLastTokenStillGivesAnIncreasingTokenAndIsReported() async throws {
         let name = Test.current?.name ?? "test"
         try await offPool {

@@ -44,6 +44,29 @@ import Glibc
         try await ShellTest.waitUntilGone(daemon)
     }
 
+    /// A job that outlives its time limit: the limit ends its group, and the daemon that left
+    /// the group ends with it. The limit grows until a run started its daemon before it
+    /// struck, so a slow machine only makes the test take longer.
+    @Test func aSetsidDaemonEndsWhenItsJobTimesOut() async throws {
+        var timeout: Duration = .milliseconds(500)
+        for _ in 0..<5 {
+            let directory = try TemporaryDirectory()
+            let pidfile = directory.path("daemon.pid")
+            let command = try ShellTest.script(
+                Self.daemon(pidfile, redirect: ">/dev/null 2>&1 </dev/null") + "; sleep 300", timeout: timeout
+            )
+            let result = try await ShellTest.withDeadline { [command] in try await command.run() }
+            if let daemon = ShellTest.readPID(pidfile) {
+                defer { ShellTest.cleanUp(daemon) }
+                #expect(result.timedOut, "\(result)")
+                try await ShellTest.waitUntilGone(daemon)
+                return
+            }
+            timeout *= 4
+        }
+        Issue.record("no run started its daemon before its time limit, up to \(timeout / 4)")
+    }
+
     /// Runs that end together share one sweep of `/proc`: each is found by its own marker,
     /// and a process of another run, or of none, is left alone.
     @Test func oneSweepEndsTheLeftoversOfEveryRunThatEndedAndNoOtherProcess() async throws {
