@@ -172,8 +172,10 @@ struct BurstBenchmark: ParsableCommand {
         let lateness = Percentiles(windowRuns.map { Double($0.startNS - $0.tickMS * 1_000_000) / 1e6 })
         let statements = Double(transactionsAfter - transactionsBefore - 1) / Double(max(1, firedPairs.count))
         var walFlushes: Double?
+        var walMiB: Double?
         if let before = walBefore, let after = walAfter {
             walFlushes = Double(after.syncs - before.syncs) / Double(max(1, firedTicks.count))
+            walMiB = Double(after.bytes - before.bytes) / 1_048_576 / Double(max(1, firedTicks.count))
         }
         let cpu = Percentiles(measured.cpu)
         let crashed = fleet.processes.filter { $0.exitStatus != 0 }
@@ -187,10 +189,13 @@ struct BurstBenchmark: ParsableCommand {
             "Statements per (job, tick): transactions in pg_stat_database over the whole run (start-up "
                 + "migrations included) divided by the \(firedPairs.count) (job, tick) pairs fired. WAL flushes per "
                 + "tick: pg_stat_wal.wal_sync over the whole run divided by the \(firedTicks.count) tick instants "
-                + "fired; the server counts flushes only with fsync=on (it had fsync=\(try wal.fsync())).",
+                + "fired; the server counts flushes only with fsync=on (it had fsync=\(try wal.fsync())), its WAL "
+                + "writer's included: it flushes each 1 MB of WAL (wal_writer_flush_after) and the relaxed commits "
+                + "of releases, so a tick's flushes follow the WAL it writes (pg_stat_wal.wal_bytes, likewise per tick).",
             "Claims: " + (batched
-                ? "batched (each process gathers the claims due together until 5 ms pass without one, at most 100 ms, and sends them as one statement, "
-                    + "and likewise the releases)."
+                ? "batched (each process gathers the claims due together until 5 ms pass without one and no job due "
+                    + "at the instant is still to claim, at most 1 s, and sends them as one statement; releases likewise, "
+                    + "until 5 ms pass without one, at most 100 ms)."
                 : "unbatched (one acquire and one release statement per job per process per tick).")
                 + " CPU per process is user + system time from /proc/PID/stat over the measured ticks, as a fraction of one core.",
             "Machine: \(loadBefore) before, \(loadAfter) after.",
@@ -205,7 +210,7 @@ struct BurstBenchmark: ParsableCommand {
         }
 
         return BurstMeasurement(
-            runs: windowRuns.count, lateness: lateness, statements: statements, walFlushes: walFlushes,
+            runs: windowRuns.count, lateness: lateness, statements: statements, walFlushes: walFlushes, walMiB: walMiB,
             duplicates: analysis.duplicates.count, gaps: analysis.gaps.count, cpu: cpu, uncleanExits: crashed.count,
             notes: notes
         )

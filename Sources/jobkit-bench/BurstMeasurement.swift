@@ -5,6 +5,8 @@ struct BurstMeasurement {
     var lateness: Percentiles
     var statements: Double
     var walFlushes: Double?
+    /// WAL written per tick instant, in MiB.
+    var walMiB: Double?
     var duplicates: Int
     var gaps: Int
     /// CPU per process, as a fraction of one core.
@@ -22,6 +24,7 @@ struct BurstMeasurement {
             ("start_max_ms", "run start after its tick max (ms)", ms(lateness.max)),
             ("statements_per_job_tick", "statements per (job, tick)", Fixed(value: statements, decimals: 4)),
             ("wal_flushes_per_tick", "WAL flushes per tick", walFlushes.map { Fixed(value: $0, decimals: 1) }),
+            ("wal_mib_per_tick", "WAL written per tick (MiB)", walMiB.map { Fixed(value: $0, decimals: 2) }),
             ("duplicates", "ticks run more than once", duplicates),
             ("gaps", "ticks not run", gaps),
             ("cpu_per_process_median", "CPU per process, median (fraction of a core)", cpu.value(at: 0.5).map { Fixed(value: $0) }),

@@ -37,11 +37,17 @@ struct FleetBenchmark: ParsableCommand {
     @Option(help: "Spread the processes' scheduler clocks evenly over -skew ... +skew milliseconds.")
     var skewMs: Int = 0
 
+    @Option(help: "The processes' --control-interval, in seconds (how often each reads pauses and triggers). Default: jobkit's (2).")
+    var controlInterval: Double?
+
     @Option(help: "The jobkit executable. Default: the one next to this program.")
     var jobkit: String?
 
     func validate() throws {
         guard processes >= 1, jobs >= 1 else { throw ValidationError("--processes and --jobs must be at least 1.") }
+        if let controlInterval, !(controlInterval > 0) {
+            throw ValidationError("--control-interval must be a positive number of seconds.")
+        }
         guard intervalMs >= 1, runMs >= 0, skewMs >= 0, seconds > 0, seconds <= 3600 else {
             throw ValidationError("--interval-ms must be at least 1, --run-ms and --skew-ms not negative, --seconds in (0, 3600].")
         }
@@ -69,8 +75,14 @@ struct FleetBenchmark: ParsableCommand {
         let counter = try options.isPostgres ? TransactionCounter(url: options.libpqURL()) : nil
         let loadBefore = machineLoad()
         let transactionsBefore = try counter?.read()
-        let options: [FleetProcessOptions] = skewMs == 0
+        var processOptions: [FleetProcessOptions] = skewMs == 0
             ? .uniform(processes) : .skewed(processes, by: .milliseconds(skewMs))
+        if let controlInterval {
+            for index in processOptions.indices {
+                processOptions[index].extraArguments += ["--control-interval", String(controlInterval)]
+            }
+        }
+        let options = processOptions
         let seconds = self.seconds
         try runBlocking {
             try fleet.start(options)
@@ -121,8 +133,9 @@ struct FleetBenchmark: ParsableCommand {
                     + "(job, tick) pairs fired; every JobKit call is one autocommitted statement, so a tick whose "
                     + "run ends before its first heartbeat costs \(processes) acquires (one wins) and one release: "
                     + "\(processes + 1). It includes each process's start-up migration and anything else that used "
-                    + "the database meanwhile.",
-            "Heartbeat every 1 s, window 3 s, shutdown grace 2 s. Machine: \(load.before) before, \(load.after) after.",
+                    + "the database meanwhile, and each process's control poll: one statement per control interval.",
+            "Heartbeat every 1 s, window 3 s, shutdown grace 2 s, control poll every "
+                + "\(controlInterval.map { "\($0) s" } ?? "2 s (the default)"). Machine: \(load.before) before, \(load.after) after.",
         ]
         if !crashed.isEmpty {
             notes.append("Processes that did not exit cleanly: " + crashed.map { "\($0.owner) (\($0.exitStatus ?? -1))" }.joined(separator: ", "))
