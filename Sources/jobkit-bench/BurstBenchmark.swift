@@ -193,9 +193,8 @@ struct BurstBenchmark: ParsableCommand {
                 + "writer's included: it flushes each 1 MB of WAL (wal_writer_flush_after) and the relaxed commits "
                 + "of releases, so a tick's flushes follow the WAL it writes (pg_stat_wal.wal_bytes, likewise per tick).",
             "Claims: " + (batched
-                ? "batched (each process gathers the claims due together until 5 ms pass without one and no job due "
-                    + "at the instant is still to claim, at most 1 s, and sends them as one statement; releases likewise, "
-                    + "until 5 ms pass without one, at most 100 ms)."
+                ? "batched (each process gathers the claims due together until 5 ms pass without one, at most 100 ms, and sends them as one statement, "
+                    + "and likewise the releases)."
                 : "unbatched (one acquire and one release statement per job per process per tick).")
                 + " CPU per process is user + system time from /proc/PID/stat over the measured ticks, as a fraction of one core.",
             "Machine: \(loadBefore) before, \(loadAfter) after.",

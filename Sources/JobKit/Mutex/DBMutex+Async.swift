@@ -82,7 +82,7 @@ extension DBMutex {
                 // A manual run (a trigger's claim, a kind of its own) goes alone: a batch carries
                 // scheduled ticks only.
                 if let claims, request.run?.trigger == nil, request.run?.kind == nil {
-                    let answer = try await claims.acquire(request, for: RunTracker.current).get()
+                    let answer = try await claims.acquire(request).get()
                     keeper = try mutex.hold(
                         answer, for: request, whenAcquired: whenAcquired, whenExpired: whenExpired, whenLost: whenLost
                     )

@@ -4,12 +4,8 @@
 /// and one commit for every job due at an instant, instead of one per job.
 ///
 /// A gathering lasts while claims keep arriving: it is sent once `window` passes with no new
-/// claim, or at the latest ``longestGathering(window:)`` after its first claim. Acquires also
-/// wait while the scheduler's ``ClaimForecast`` knows of claims on their way (jobs due and
-/// not yet woken, fires not yet claimed), at most `longestExpected` after the first: so a
-/// process makes one batch per instant even when waking its jobs takes longer than a
-/// gathering's usual bound. While a batch is
-/// at the store, the claims that arrive wait for it and go in the next one. Acquires and
+/// claim, or at the latest ``longestGathering(window:)`` after its first claim; while a batch
+/// is at the store, the claims that arrive wait for it and go in the next one. Acquires and
 /// releases travel separately, each one batch at a time, on Dispatch queues (the store calls
 /// block), never on the cooperative pool. Every caller gets its own answer, exactly as a single
 /// call gives it.
@@ -17,15 +13,10 @@ final class ClaimBatcher: Sendable {
     private let acquires: ClaimGathering<LockRequest, AcquireResult>
     private let releases: ClaimGathering<LockRelease, ReleaseResult>
 
-    /// A batcher for `store` that sends a gathering once `window` passes with no new claim
-    /// and, for acquires, none is forecast by `forecast` (waiting for those at most
-    /// `longestExpected` after the gathering's first claim).
-    init(store: any LockStore, window: Duration, forecast: ClaimForecast? = nil, longestExpected: Duration = .zero) {
+    /// A batcher for `store` that sends a gathering once `window` passes with no new claim.
+    init(store: any LockStore, window: Duration) {
         let longest = Self.longestGathering(window: window)
-        acquires = ClaimGathering(
-            label: "jobkit.claims.acquire", window: window, longest: longest,
-            expecting: forecast, longestExpected: longestExpected
-        ) {
+        acquires = ClaimGathering(label: "jobkit.claims.acquire", window: window, longest: longest) {
             store.acquire(batch: $0)
         }
         releases = ClaimGathering(label: "jobkit.claims.release", window: window, longest: longest) {
@@ -39,11 +30,9 @@ final class ClaimBatcher: Sendable {
         window * 20
     }
 
-
-    /// Acquires `request` in the next batch; the fire of `tracker` no longer counts as a claim
-    /// on its way once the request is in the gathering.
-    func acquire(_ request: LockRequest, for tracker: RunTracker? = nil) async -> Result<AcquireResult, any Error> {
-        await acquires.submit(request) { tracker?.claimSent() }
+    /// Acquires `request` in the next batch.
+    func acquire(_ request: LockRequest) async -> Result<AcquireResult, any Error> {
+        await acquires.submit(request)
     }
 
     /// Releases in the next batch.

@@ -8,10 +8,7 @@ import Synchronization
 /// `longest` after its first claim while they keep coming. So the thousands of claims that one
 /// instant's fires make on a loaded machine (each fire costs some CPU before it claims, and
 /// the fires of a tick reach the batcher over tens of milliseconds) go to the store as one
-/// batch, one commit, rather than as one batch per `window`. With `expecting` (the acquires'
-/// ``ClaimForecast``), a gathering also waits, up to `longestExpected` after its first claim,
-/// while more claims are known to be on their way: waking ten thousand jobs may take a busy
-/// process seconds, and their claims still make one batch.
+/// batch, one commit, rather than as one batch per `window`.
 final class ClaimGathering<Item: Sendable, Answer: Sendable>: Sendable {
     /// A claim and the task waiting for its answer. The continuation is unchecked: `flush`
     /// resumes each exactly once, and a checked one cost an allocation per claim.
@@ -28,34 +25,33 @@ final class ClaimGathering<Item: Sendable, Answer: Sendable>: Sendable {
         var latest: UInt64 = 0
     }
 
+    /// What the timer finds: the batch to send, or a later time to look again.
+    private enum Decision {
+        case send([Waiter])
+        case wait(until: UInt64)
+    }
+
     private let state = Mutex(State())
     private let queue: DispatchQueue
     private let window: UInt64
     private let longest: UInt64
     private let send: @Sendable ([Item]) -> [Result<Answer, any Error>]
-    private let expecting: ClaimForecast?
-    private let longestExpected: UInt64
 
     /// Gathers until `window` passes with no new item, or `longest` after the first (at least
     /// `window`), then sends everything gathered with `send` (which blocks) on a serial queue
-    /// named `label`; while `expecting` forecasts more items, waits for them up to
-    /// `longestExpected` after the first (at least `longest`).
+    /// named `label`.
     init(
         label: String, window: Duration, longest: Duration,
-        expecting: ClaimForecast? = nil, longestExpected: Duration = .zero,
         send: @escaping @Sendable ([Item]) -> [Result<Answer, any Error>]
     ) {
         self.queue = DispatchQueue(label: label, qos: .userInitiated)
         self.window = UInt64(max(0, window.jobKitNanoseconds))
         self.longest = max(self.window, UInt64(max(0, longest.jobKitNanoseconds)))
-        self.expecting = expecting
-        self.longestExpected = max(self.longest, UInt64(max(0, longestExpected.jobKitNanoseconds)))
         self.send = send
     }
 
-    /// Adds `item` to the next batch and waits for its answer; `queued` runs once the item is
-    /// in the gathering (so a forecast of it can end).
-    func submit(_ item: Item, queued: () -> Void = {}) async -> Result<Answer, any Error> {
+    /// Adds `item` to the next batch and waits for its answer.
+    func submit(_ item: Item) async -> Result<Answer, any Error> {
         await withUnsafeContinuation { continuation in
             let now = DispatchTime.now().uptimeNanoseconds
             let first = state.withLock { state in
@@ -66,7 +62,6 @@ final class ClaimGathering<Item: Sendable, Answer: Sendable>: Sendable {
                 state.first = now
                 return true
             }
-            queued()
             if first { look(at: now + window) }
         }
     }
@@ -77,26 +72,26 @@ final class ClaimGathering<Item: Sendable, Answer: Sendable>: Sendable {
     }
 
     /// Sends the gathering once claims have stopped arriving for `window`, or `longest` after
-    /// its first claim, unless more are forecast (then up to `longestExpected`); else looks
-    /// again when the quiet would be long enough. Items arriving while a batch is at the store
-    /// start the next gathering, which the serial queue sends after this one.
+    /// its first claim; else looks again when the quiet would be long enough. Items arriving
+    /// while a batch is at the store start the next gathering, which the serial queue sends
+    /// after this one.
     private func due() {
         let now = DispatchTime.now().uptimeNanoseconds
-        let (first, latest) = state.withLock { ($0.first, $0.latest) }
-        let sendAt = Self.sendTime(first: first, latest: latest, window: window, longest: longest)
-        if now < sendAt { return look(at: sendAt) }
-        let holdUntil = first + longestExpected
-        if now < holdUntil, expecting?.expectsMore == true {
-            return look(at: min(now + window, holdUntil))
-        }
-        let batch = state.withLock { state in
+        let decision = state.withLock { state -> Decision in
+            let sendAt = Self.sendTime(first: state.first, latest: state.latest, window: window, longest: longest)
+            if now < sendAt { return .wait(until: sendAt) }
             defer {
                 state.waiting = []
                 state.scheduled = false
             }
-            return state.waiting
+            return .send(state.waiting)
         }
-        flush(batch)
+        switch decision {
+        case .wait(let deadline):
+            look(at: deadline)
+        case .send(let batch):
+            flush(batch)
+        }
     }
 
     /// When a gathering whose first claim came at `first` and latest at `latest` is sent: once

@@ -17,18 +17,9 @@ final class RunTracker: Sendable {
         var queued = false
         var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
-        /// The fire in progress is counted in ``forecast`` until it claims.
-        var forecastClaim = false
     }
 
     private let state = Mutex(State())
-    /// Where the fires of this job announce the claim they are about to make.
-    private let forecast: ClaimForecast?
-
-    /// A tracker whose fires count in `forecast` until they claim.
-    init(forecast: ClaimForecast? = nil) {
-        self.forecast = forecast
-    }
 
     /// Marks a run as started unless one is already running; returns whether it may start.
     func tryStart() -> Bool {
@@ -40,25 +31,8 @@ final class RunTracker: Sendable {
         }
     }
 
-    /// The fire just started takes over the claim its job's wake-up announced in the forecast:
-    /// the batcher may wait for it until ``claimSent()``, or until the fire finishes without one.
-    func adoptForecastClaim() {
-        guard forecast != nil else { return }
-        state.withLock { $0.forecastClaim = true }
-    }
-
-    /// The fire in progress handed its claim to the batcher.
-    func claimSent() {
-        guard let forecast, state.withLock({ state in
-            defer { state.forecastClaim = false }
-            return state.forecastClaim
-        }) else { return }
-        forecast.claimEnded()
-    }
-
     /// Marks a run as finished.
     func finish() {
-        claimSent()
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.running -= 1
             guard state.running == 0 else { return [] }

@@ -20,7 +20,7 @@ extension Scheduler {
     /// raised, or the task cancelled), let a running fire finish within the grace period.
     func drive(_ index: Int, health: StoreHealth, stopping: WakeSignal) async {
         var lastHandled: Date?
-        var step = plan(index, lastHandled: &lastHandled, afterWaking: false)
+        var step = plan(index, lastHandled: &lastHandled)
         while true {
             if step.run != nil {
                 guard await whileFiring(index, &step, lastHandled: &lastHandled, health: health, stopping: stopping) else {
@@ -28,7 +28,7 @@ extension Scheduler {
                 }
             }
             guard let next = step.next, await sleep(index, until: next, stopping: stopping) else { break }
-            step = plan(index, lastHandled: &lastHandled, afterWaking: true)
+            step = plan(index, lastHandled: &lastHandled)
         }
         // No fire of this job's group is in flight; a manual run (the control poll's) may be,
         // and is waited for as long as a fire would be.
@@ -58,17 +58,15 @@ extension Scheduler {
                     }
                     return false
                 }
-                step = plan(index, lastHandled: &lastHandled, afterWaking: true)
+                step = plan(index, lastHandled: &lastHandled)
             }
         }
     }
 
     /// Plans job `index` at the clock's now after `lastHandled` (which it moves on), reporting
-    /// misfired ticks. Afterwards the ``forecast`` counts a claim on its way exactly when the
-    /// step has a run (which ``start(_:tick:in:health:stopping:)`` then hands on): a wake-up
-    /// announced one, which ends here if nothing is due.
+    /// misfired ticks.
     @inline(never)   // its values stay on the thread's stack, out of the job's async frames
-    private func plan(_ index: Int, lastHandled: inout Date?, afterWaking: Bool) -> DriveStep {
+    private func plan(_ index: Int, lastHandled: inout Date?) -> DriveStep {
         let job = jobs[index]
         let planner = TickPlanner(
             schedule: job.schedule, grace: job.grace + job.jitter, catchUp: job.catchUp == .latest, offset: job.tickOffset
@@ -76,30 +74,23 @@ extension Scheduler {
         let plan = planner.plan(lastHandled: lastHandled, now: clock.now())
         lastHandled = plan.lastHandled
         if let missed = plan.misfired { reportMisfire(job, missed) }
-        if afterWaking, plan.run == nil { forecast?.claimEnded() }
-        if !afterWaking, plan.run != nil { forecast?.expectClaim() }
         return DriveStep(run: plan.run, next: plan.nextTick)
     }
 
     /// Sleeps until tick `next` of job `index` (plus its random jitter); false when the
-    /// scheduler stops first or the task is cancelled. The ``forecast`` knows of the sleep, and
-    /// counts the woken job as a claim on its way (see ``plan(_:lastHandled:afterWaking:)``).
+    /// scheduler stops first or the task is cancelled.
     private func sleep(_ index: Int, until next: Date, stopping: WakeSignal) async -> Bool {
         let fireAt = next.addingTimeInterval(Self.randomJitter(jobs[index].jitter))
-        forecast?.willSleep(until: fireAt)
         do {
             try await clock.sleep(until: fireAt, wakingOn: stopping)
-            forecast?.woke(from: fireAt, claiming: true)
             return true
         } catch {
-            forecast?.woke(from: fireAt, claiming: false)
             return false
         }
     }
 
     /// Starts the fire of job `index` for `tick` in `runs`, or queues it behind the running one
-    /// (``OverlapPolicy/queueOne``), or reports why it does not run. The fire takes over the
-    /// claim the ``forecast`` counts for this step; any other way ends it.
+    /// (``OverlapPolicy/queueOne``), or reports why it does not run.
     @inline(never)   // likewise
     private func start(
         _ index: Int, tick: Date, in runs: inout DiscardingTaskGroup, health: StoreHealth, stopping: WakeSignal
@@ -107,17 +98,13 @@ extension Scheduler {
         let job = jobs[index]
         let tracker = trackers[index]
         if tracker.tryStart() {
-            tracker.adoptForecastClaim()
             runs.addTask {
                 defer { tracker.finish() }
                 await RunTracker.$current.withValue(tracker) {
                     await self.fire(job, tracker: tracker, tick: tick, health: health, stopping: stopping)
                 }
             }
-            return
-        }
-        forecast?.claimEnded()
-        if job.overlap == .queueOne, tracker.isRunningJob, tracker.tryQueue() {
+        } else if job.overlap == .queueOne, tracker.isRunningJob, tracker.tryQueue() {
             // Running here: this process may be the fleet's one waiter for the next run.
             runs.addTask {
                 defer { tracker.finish() }

@@ -39,15 +39,8 @@ public final class Scheduler: Service {
         /// the scheduler sends what it gathered to the store as one batch (one statement and one
         /// commit on PostgreSQL) once this long passes with no new claim, or 20 windows after the
         /// gathering's first claim, and likewise their releases; `nil` sends each claim and
-        /// release alone. While jobs due at the instant have not claimed yet (their tasks are
-        /// still waking on a busy machine), the claims' gathering waits for them, up to
-        /// ``longestClaimWait`` after its first claim, so one instant makes one batch. Each job
-        /// still gets its own lease, token, refusal, ledger row and events.
+        /// release alone. Each job still gets its own lease, token, refusal, ledger row and events.
         public var claimWindow: Duration? = .milliseconds(5)
-        /// The longest a gathering of claims waits, after its first claim, for the claims of
-        /// jobs due at the same instant that have not claimed yet (see ``claimWindow``). It
-        /// bounds the delay one slow job can add to the others' starts.
-        public var longestClaimWait: Duration = .seconds(1)
         /// How often the scheduler reads the fleet controls (pauses, trigger requests): one
         /// statement per poll, whatever the number of jobs. A pause does not wait for it (the
         /// store refuses a paused tick at acquire time); a trigger runs at the first poll that
@@ -66,9 +59,6 @@ public final class Scheduler: Service {
     let trackers: [RunTracker]
     /// Where each job name is in ``jobs``.
     let jobIndex: [String: Int]
-    /// The claims on their way to the batcher, which its acquire gatherings wait for; `nil`
-    /// when claims are not batched.
-    let forecast: ClaimForecast?
     /// What the latest control poll read: the paused jobs among this scheduler's.
     let polledPauses = Mutex<[String: JobPause]>([:])
     private let storeHealth: StoreHealth
@@ -93,18 +83,13 @@ public final class Scheduler: Service {
         }
         self.jobs = jobs
         var mutex = mutex
-        var forecast: ClaimForecast?
         if let window = configuration.claimWindow {
-            forecast = ClaimForecast { clock.now() }
-            mutex.claims = ClaimBatcher(
-                store: mutex.store, window: window, forecast: forecast, longestExpected: configuration.longestClaimWait
-            )
+            mutex.claims = ClaimBatcher(store: mutex.store, window: window)
         }
         self.mutex = mutex
         self.clock = clock
         self.configuration = configuration
-        self.forecast = forecast
-        self.trackers = jobs.map { _ in RunTracker(forecast: forecast) }
+        self.trackers = jobs.map { _ in RunTracker() }
         self.jobIndex = jobIndex
         self.storeHealth = StoreHealth(logger: mutex.logger, metrics: mutex.metrics, store: mutex.store.description)
     }

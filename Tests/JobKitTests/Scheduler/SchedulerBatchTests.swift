@@ -9,16 +9,13 @@ import Testing
     typealias Base = SchedulerTests
     static let jobs = 20
 
-    private func run(
-        claimWindow: Duration?, longestClaimWait: Duration = .seconds(1)
-    ) async throws -> (BatchCountingStore, EventRecorder, TickLog) {
+    private func run(claimWindow: Duration?) async throws -> (BatchCountingStore, EventRecorder, TickLog) {
         let store = BatchCountingStore()
         let clock = ManualSchedulerClock(Base.start)
         let log = TickLog()
         let recorder = EventRecorder()
         var configuration = Scheduler.Configuration()
         configuration.claimWindow = claimWindow
-        configuration.longestClaimWait = longestClaimWait
         let jobs = (0..<Self.jobs).map {
             ScheduledJob(name: "job\($0)", schedule: .every(.seconds(10)), catchUp: .none, job: CountingJob(log: log))
         }
@@ -45,15 +42,6 @@ import Testing
             let runs = try store.runs(of: "job\(job)", limit: 5)
             #expect(runs.count == 1 && runs.first?.outcome == .succeeded, "job\(job): \(runs)")
         }
-    }
-
-    @Test func theClaimsOfOneInstantGoAsOneBatchHoweverLongTheJobsTakeToWake() async throws {
-        // A 1 ms window would end a gathering between two fires on a busy machine; the
-        // forecast of the jobs still waking keeps it open until all twenty have claimed.
-        let (store, recorder, _) = try await run(claimWindow: .milliseconds(1), longestClaimWait: .seconds(600))
-        #expect(store.acquireBatches == [Self.jobs])
-        #expect(store.singleAcquires == 0)
-        #expect(recorder.events(.jobStarted).count == Self.jobs)
     }
 
     @Test func withoutAClaimWindowEachClaimAndReleaseGoesAlone() async throws {
