@@ -153,25 +153,54 @@ import Testing
         #expect(scheduler.events("job.started").isEmpty)
     }
 
-    /// A grant missing only on what a run writes (the run ledger): start-up cannot see it,
-    /// so the first fire reports `store.unavailable` with `permanent: true` and the cause,
-    /// runs nothing, and the scheduler stays up, retrying.
-    @Test func withoutTheGrantOnTheLedgerTheFirstFireReportsAPermanentError() async throws {
+    /// A grant missing only on what a run writes (the run ledger): start-up checks the role's
+    /// privileges on every object runs use, so the scheduler stops at start with
+    /// `config.invalid`, cause `permission denied`, naming each missing privilege, exit status 1.
+    @Test func withoutTheGrantOnTheLedgerTheSchedulerStopsAtStartNamingWhatIsMissing() async throws {
         let setup = try Setup()
         defer { setup.tearDown() }
         try setup.migrate()
         try setup.grant(leavingOut: "jobkit_locks_runs")
         let directory = try TemporaryDirectory()
         let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
+        let scheduler = try await JobKitProcess.run(["run", config])
+        #expect(try await scheduler.waitForExit() == 1, "\(scheduler.allOutput)")
+        let invalid = try #require(scheduler.events("config.invalid").first, "\(scheduler.allOutput)")
+        #expect(invalid["cause"] == "permission denied", "\(invalid)")
+        for privilege in ["SELECT", "INSERT", "UPDATE", "DELETE"] {
+            #expect(invalid["error"]?.contains("\(privilege) on \"jobkit_locks_runs\"") == true, "\(invalid)")
+        }
+        #expect(invalid["error"]?.contains("jobkit_locks_controls") == false, "only what is missing: \(invalid)")
+        #expect(scheduler.events("store.unavailable").isEmpty, "\(scheduler.allOutput)")
+        #expect(scheduler.events("job.started").isEmpty)
+    }
+
+    /// A grant revoked while the scheduler runs: each fire reports `store.unavailable` with
+    /// `permanent: true` and the cause, runs nothing, and the scheduler stays up, retrying;
+    /// once the grant is back, `store.recovered` and the job runs again.
+    @Test func aGrantRevokedDuringARunIsAPermanentOutageThatEndsWhenItIsBack() async throws {
+        let setup = try Setup()
+        defer { setup.tearDown() }
+        try setup.migrate()
+        try setup.grant()
+        let directory = try TemporaryDirectory()
+        let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
         let scheduler = try JobKitProcess(["run", config])
+        _ = try await scheduler.waitForEvent("job.succeeded")
+        try PostgresTestSQL.run(setup.adminURL, "REVOKE INSERT ON \(setup.schema).jobkit_locks_runs FROM \(setup.role)")
         let outage = try await scheduler.waitForEvent("store.unavailable")
         #expect(outage.fields["permanent"] == .bool(true), "\(outage)")
         #expect(outage["cause"] == "permission denied", "\(outage)")
         #expect(outage["error"]?.contains("jobkit_locks_runs") == true, "\(outage)")
+        try PostgresTestSQL.run(setup.adminURL, "GRANT INSERT ON \(setup.schema).jobkit_locks_runs TO \(setup.role)")
+        _ = try await scheduler.waitForEvent("store.recovered")
+        let succeeded = scheduler.events("job.succeeded").count
+        _ = try await poll(timeout: .seconds(60), "a run after the grant is back") {
+            scheduler.events("job.succeeded").count > succeeded ? true : nil
+        }
         scheduler.signal(SIGTERM)
         #expect(try await scheduler.waitForExit() == 0, "\(scheduler.allOutput)")
         #expect(scheduler.events("config.invalid").isEmpty, "\(scheduler.allOutput)")
-        #expect(scheduler.events("job.started").isEmpty, "\(scheduler.allOutput)")
     }
 
     private static func writeJobsFile(in directory: TemporaryDirectory, databaseURL: String) throws -> String {

@@ -65,12 +65,17 @@ public final class PostgresLockStore: LockStore {
     /// Brings the schema to the version this JobKit needs, from any earlier version, keeping
     /// every lock row and token. A schema that is current already is left alone, so a role
     /// without `CREATE` passes; one that needs a step such a role may not take throws
-    /// ``SchemaVersionError`` naming `jobkit migrate`.
+    /// ``SchemaVersionError`` naming `jobkit migrate`. Then checks that this role holds every
+    /// privilege runs need on the schema (the README's least-privilege grants), and throws
+    /// ``StorePrivilegeError`` naming each one it lacks.
     public func migrate() throws {
         let migration = PostgresMigration(schema: schema)
         if let refusal = try pool.withConnection({ (connection) throws(PostgresError) in try migration.run(on: connection) }) {
             throw refusal
         }
+        let privileges = PostgresPrivilegeCheck(schema: schema)
+        let missing = try pool.withConnection { (connection) throws(PostgresError) in try privileges.missing(on: connection) }
+        guard missing.isEmpty else { throw StorePrivilegeError(table: schema.table.description, missing: missing) }
         knownVersion.withLock { $0 = PostgresSchema.currentVersion }
     }
 
