@@ -52,8 +52,9 @@ struct SQLiteFleetTests {
         expectCleanExits(scenario.fleet)
     }
 
-    /// Three schedulers with five jobs each second on a 1 MB volume: the WAL stays within its
-    /// bound, so the store never fails on its own. Then the volume is filled to the last byte:
+    /// Three schedulers with five jobs each second on a 1 MB volume for two minutes: the WAL
+    /// stays within its bound, so the store never fails on its own (in the chaos trial, two
+    /// schedulers filled a 1 MB volume in 81 s). Then the volume is filled to the last byte:
     /// an outage (`store.unavailable`), never a lasting failure: once the filler is deleted,
     /// every process that reported the outage reports `store.recovered`, and from the next
     /// tick on every tick runs once. (Before, the WAL grew until the volume was full, and the
@@ -72,14 +73,17 @@ struct SQLiteFleetTests {
         var largestWAL = 0
         var freedMS: Int64 = 0
         try await scenario.run(.uniform(3)) { fleet in
-            // A bounded stretch of normal work: the WAL is checkpointed and cut back.
-            let calm = ContinuousClock.now + .seconds(12)
+            // Two minutes of normal work: the WAL is checkpointed and cut back all along.
+            let calm = ContinuousClock.now + .seconds(120)
             while ContinuousClock.now < calm {
                 let attributes = try? FileManager.default.attributesOfItem(atPath: disk.path + "/jobkit.sqlite-wal")
                 largestWAL = max(largestWAL, (attributes?[.size] as? Int) ?? 0)
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(fleet.events("store.unavailable").isEmpty, "\(scenario.transcript)")
+            // The fleet still works at the end of it: every job ran in the last 10 s.
+            let recent = FleetTime.nowNS() / 1_000_000 - 10_000
+            #expect(Set(try fleet.runs().filter { $0.tickMS > recent }.map(\.job)).count == jobs.count, "\(scenario.transcript)")
 
             let filler = disk.fill()
             try await Fleet.waitFor("an outage on the full volume", timeout: .seconds(60)) {
