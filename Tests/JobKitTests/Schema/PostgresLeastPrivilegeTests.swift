@@ -139,40 +139,38 @@ import Testing
     /// A grant missing on what start-up reads (the schema's version): the scheduler stops at
     /// start with `config.invalid`, cause `permission denied`, exit status 1.
     @Test func withoutTheGrantOnTheVersionTableTheSchedulerStopsAtStart() async throws {
-        let setup = try Setup()
-        defer { setup.tearDown() }
-        try setup.migrate()
-        try setup.grant(leavingOut: "jobkit_locks_schema")
-        let directory = try TemporaryDirectory()
-        let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
-        let scheduler = try await JobKitProcess.run(["run", config])
-        #expect(try await scheduler.waitForExit() == 1, "\(scheduler.allOutput)")
-        let invalid = try #require(scheduler.events("config.invalid").first, "\(scheduler.allOutput)")
-        #expect(invalid["cause"] == "permission denied", "\(invalid)")
+        let invalid = try await Self.startupRefusal(leavingOut: "jobkit_locks_schema")
         #expect(invalid["error"]?.contains("jobkit_locks_schema") == true, "\(invalid)")
-        #expect(scheduler.events("job.started").isEmpty)
     }
 
     /// A grant missing only on what a run writes (the run ledger): start-up checks the role's
     /// privileges on every object runs use, so the scheduler stops at start with
     /// `config.invalid`, cause `permission denied`, naming each missing privilege, exit status 1.
     @Test func withoutTheGrantOnTheLedgerTheSchedulerStopsAtStartNamingWhatIsMissing() async throws {
-        let setup = try Setup()
-        defer { setup.tearDown() }
-        try setup.migrate()
-        try setup.grant(leavingOut: "jobkit_locks_runs")
-        let directory = try TemporaryDirectory()
-        let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
-        let scheduler = try await JobKitProcess.run(["run", config])
-        #expect(try await scheduler.waitForExit() == 1, "\(scheduler.allOutput)")
-        let invalid = try #require(scheduler.events("config.invalid").first, "\(scheduler.allOutput)")
-        #expect(invalid["cause"] == "permission denied", "\(invalid)")
+        let invalid = try await Self.startupRefusal(leavingOut: "jobkit_locks_runs")
         for privilege in ["SELECT", "INSERT", "UPDATE", "DELETE"] {
             #expect(invalid["error"]?.contains("\(privilege) on \"jobkit_locks_runs\"") == true, "\(invalid)")
         }
         #expect(invalid["error"]?.contains("jobkit_locks_controls") == false, "only what is missing: \(invalid)")
+    }
+
+    /// Runs `jobkit run` as a role with every listed grant but the one on `leftOut`, and
+    /// returns its `config.invalid` after checking that it stopped at start: exit status 1,
+    /// cause `permission denied`, no outage reported and nothing run.
+    private static func startupRefusal(leavingOut leftOut: String) async throws -> CLIEvent {
+        let setup = try Setup()
+        defer { setup.tearDown() }
+        try setup.migrate()
+        try setup.grant(leavingOut: leftOut)
+        let directory = try TemporaryDirectory()
+        let config = try writeJobsFile(in: directory, databaseURL: setup.roleURL)
+        let scheduler = try await JobKitProcess.run(["run", config])
+        #expect(try await scheduler.waitForExit() == 1, "\(scheduler.allOutput)")
+        let invalid = try #require(scheduler.events("config.invalid").first, "\(scheduler.allOutput)")
+        #expect(invalid["cause"] == "permission denied", "\(invalid)")
         #expect(scheduler.events("store.unavailable").isEmpty, "\(scheduler.allOutput)")
-        #expect(scheduler.events("job.started").isEmpty)
+        #expect(scheduler.events("job.started").isEmpty, "\(scheduler.allOutput)")
+        return invalid
     }
 
     /// A grant revoked while the scheduler runs: each fire reports `store.unavailable` with
