@@ -106,14 +106,8 @@ import Testing
             GRANT SELECT, INSERT, UPDATE ON \(setup.schema).jobkit_locks TO \(setup.role);
             GRANT USAGE ON SEQUENCE \(setup.schema).jobkit_locks_token_seq TO \(setup.role);
             """)
-        let directory = try TemporaryDirectory()
-        let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
-        let scheduler = try await JobKitProcess.run(["run", config])
-        #expect(try await scheduler.waitForExit() == 1, "\(scheduler.allOutput)")
-        let invalid = try #require(scheduler.events("config.invalid").first, "\(scheduler.allOutput)")
-        let error = invalid["error"] ?? ""
+        let error = try await Self.startupRefusal(setup)["error"] ?? ""
         #expect(error.contains("version 1") && error.contains("jobkit migrate") && error.contains("42501"), "\(error)")
-        #expect(scheduler.events("job.started").isEmpty)
     }
 
     /// No schema at all, and a role that may use its schema but not create in it: the
@@ -122,14 +116,8 @@ import Testing
         let setup = try Setup()
         defer { setup.tearDown() }
         try PostgresTestSQL.run(setup.adminURL, "GRANT USAGE ON SCHEMA \(setup.schema) TO \(setup.role)")
-        let directory = try TemporaryDirectory()
-        let config = try Self.writeJobsFile(in: directory, databaseURL: setup.roleURL)
-        let scheduler = try await JobKitProcess.run(["run", config])
-        #expect(try await scheduler.waitForExit() == 1, "\(scheduler.allOutput)")
-        let invalid = try #require(scheduler.events("config.invalid").first, "\(scheduler.allOutput)")
-        let error = invalid["error"] ?? ""
+        let error = try await Self.startupRefusal(setup)["error"] ?? ""
         #expect(error.contains("There is no JobKit schema") && error.contains("jobkit migrate") && error.contains("42501"), "\(error)")
-        #expect(scheduler.events("job.started").isEmpty)
         let objects = try PostgresTestSQL.value(
             setup.adminURL, "SELECT count(*) FROM pg_class WHERE relnamespace = $1::regnamespace", [setup.schema]
         )
@@ -140,6 +128,7 @@ import Testing
     /// start with `config.invalid`, cause `permission denied`, exit status 1.
     @Test func withoutTheGrantOnTheVersionTableTheSchedulerStopsAtStart() async throws {
         let invalid = try await Self.startupRefusal(leavingOut: "jobkit_locks_schema")
+        #expect(invalid["cause"] == "permission denied", "\(invalid)")
         #expect(invalid["error"]?.contains("jobkit_locks_schema") == true, "\(invalid)")
     }
 
@@ -148,26 +137,31 @@ import Testing
     /// `config.invalid`, cause `permission denied`, naming each missing privilege, exit status 1.
     @Test func withoutTheGrantOnTheLedgerTheSchedulerStopsAtStartNamingWhatIsMissing() async throws {
         let invalid = try await Self.startupRefusal(leavingOut: "jobkit_locks_runs")
+        #expect(invalid["cause"] == "permission denied", "\(invalid)")
         for privilege in ["SELECT", "INSERT", "UPDATE", "DELETE"] {
             #expect(invalid["error"]?.contains("\(privilege) on \"jobkit_locks_runs\"") == true, "\(invalid)")
         }
         #expect(invalid["error"]?.contains("jobkit_locks_controls") == false, "only what is missing: \(invalid)")
     }
 
-    /// Runs `jobkit run` as a role with every listed grant but the one on `leftOut`, and
-    /// returns its `config.invalid` after checking that it stopped at start: exit status 1,
-    /// cause `permission denied`, no outage reported and nothing run.
+    /// Runs `jobkit run` as a role with every listed grant but the one on `leftOut`, on a
+    /// migrated schema; returns what ``startupRefusal(_:)`` returns.
     private static func startupRefusal(leavingOut leftOut: String) async throws -> CLIEvent {
         let setup = try Setup()
         defer { setup.tearDown() }
         try setup.migrate()
         try setup.grant(leavingOut: leftOut)
+        return try await startupRefusal(setup)
+    }
+
+    /// Runs `jobkit run` as `setup`'s role and returns its `config.invalid` after checking
+    /// that it stopped at start: exit status 1, no outage reported and nothing run.
+    private static func startupRefusal(_ setup: Setup) async throws -> CLIEvent {
         let directory = try TemporaryDirectory()
         let config = try writeJobsFile(in: directory, databaseURL: setup.roleURL)
         let scheduler = try await JobKitProcess.run(["run", config])
         #expect(try await scheduler.waitForExit() == 1, "\(scheduler.allOutput)")
         let invalid = try #require(scheduler.events("config.invalid").first, "\(scheduler.allOutput)")
-        #expect(invalid["cause"] == "permission denied", "\(invalid)")
         #expect(scheduler.events("store.unavailable").isEmpty, "\(scheduler.allOutput)")
         #expect(scheduler.events("job.started").isEmpty, "\(scheduler.allOutput)")
         return invalid
