@@ -104,27 +104,47 @@ import Testing
         }
     }
 
+    /// A version-6 schema in `setup`'s schema, as an operator's `jobkit migrate` of that
+    /// version left it, and a store for `setup`'s role that migrates automatically (the default).
+    private func version6Store(_ setup: PostgresLeastPrivilegeTests.Setup) throws -> (PostgresLockStore, TableName) {
+        let table = try TableName("\(setup.schema).jobkit_locks")
+        let schema = PostgresSchema(table: table)
+        for step in schema.steps where step.version <= 6 {
+            for statement in step.statements { try PostgresTestSQL.run(setup.adminURL, statement) }
+        }
+        try PostgresTestSQL.run(setup.adminURL, schema.recordVersion, ["6"])
+        var configuration = PostgresLockStore.Configuration()
+        configuration.table = table
+        return (try PostgresLockStore(url: setup.roleURL, configuration: configuration), table)
+    }
+
     @Test func aRoleThatMayNotCreateKeepsWorkingOnAVersion6SchemaWithItsFunctions() async throws {
         try await offPool {
             let setup = try PostgresLeastPrivilegeTests.Setup()
             defer { setup.tearDown() }
-            let table = try TableName("\(setup.schema).jobkit_locks")
-            let schema = PostgresSchema(table: table)
-            for step in schema.steps where step.version <= 6 {
-                for statement in step.statements { try PostgresTestSQL.run(setup.adminURL, statement) }
-            }
-            try PostgresTestSQL.run(setup.adminURL, schema.recordVersion, ["6"])
+            let (store, table) = try version6Store(setup)
             try setup.grant()
-            var configuration = PostgresLockStore.Configuration()
-            configuration.table = table
-            // Migrating automatically (the default), but the role may not create the new functions.
-            let store = try PostgresLockStore(url: setup.roleURL, configuration: configuration)
+            // The role may not create the new functions, so the store uses version 6 as it is.
             let lease = try #require(try store.acquire(request("lock")).lease)
             #expect(try store.release(lease) == .released)
             #expect(try PostgresTestSQL.value(setup.adminURL, "SELECT version FROM \(table.quoted(suffix: "_schema"))") == "6")
             #expect(throws: SchemaVersionError.self, "jobkit migrate with this role still says what is missing") {
                 try store.migrate()
             }
+        }
+    }
+
+    /// On that version-6 schema, a role without its grant on the run ledger is told so at its
+    /// first operation, naming what it lacks, and nothing is taken.
+    @Test func onAVersion6SchemaARoleMissingAGrantIsToldWhichAtFirstUse() async throws {
+        try await offPool {
+            let setup = try PostgresLeastPrivilegeTests.Setup()
+            defer { setup.tearDown() }
+            let (store, table) = try version6Store(setup)
+            try setup.grant(leavingOut: "jobkit_locks_runs")
+            let error = #expect(throws: StorePrivilegeError.self) { try store.acquire(request("lock")) }
+            #expect(error?.missing.contains("INSERT on \(table.quoted(suffix: "_runs"))") == true, "\(String(describing: error))")
+            #expect(try PostgresTestSQL.value(setup.adminURL, "SELECT count(*) FROM \(table.quoted)") == "0")
         }
     }
 

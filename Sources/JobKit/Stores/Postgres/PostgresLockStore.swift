@@ -73,10 +73,15 @@ public final class PostgresLockStore: LockStore {
         if let refusal = try pool.withConnection({ (connection) throws(PostgresError) in try migration.run(on: connection) }) {
             throw refusal
         }
+        try checkPrivileges()
+        knownVersion.withLock { $0 = PostgresSchema.currentVersion }
+    }
+
+    /// Throws ``StorePrivilegeError`` naming each privilege runs need that this role lacks.
+    private func checkPrivileges() throws {
         let privileges = PostgresPrivilegeCheck(schema: schema)
         let missing = try pool.withConnection { (connection) throws(PostgresError) in try privileges.missing(on: connection) }
         guard missing.isEmpty else { throw StorePrivilegeError(table: schema.table.description, missing: missing) }
-        knownVersion.withLock { $0 = PostgresSchema.currentVersion }
     }
 
     /// Whether the lock table exists (it does once ``migrate()`` ran). Asks the server without
@@ -314,7 +319,8 @@ public final class PostgresLockStore: LockStore {
                 return PostgresSchema.currentVersion
             } catch let refusal as SchemaVersionError where refusal.found >= minimum {
                 // A role that may not create objects, on a schema this JobKit works with (only
-                // faster functions are missing): use it as it is.
+                // faster functions are missing): use it as it is, if the role holds the grants.
+                try checkPrivileges()
                 knownVersion.withLock { $0 = refusal.found }
                 return refusal.found
             }
